@@ -1,0 +1,20 @@
+// Env: the bundle of seam resources a node's system code receives through its constructors.
+// The composition root (scenarios/) builds one per node from sim/ or real/; system code never
+// knows which. Members are references to objects that outlive the node incarnation.
+#pragma once
+
+#include "system/io/clock.h"
+#include "system/io/random.h"
+#include "system/io/tasks.h"
+#include "system/io/transport.h"
+
+namespace fl::io {
+
+struct Env {
+  Clock& clock;
+  Random& random;  // this node incarnation's own stream
+  Tasks& tasks;
+  Transport& transport;
+};
+
+}  // namespace fl::io
