@@ -1,0 +1,135 @@
+// `faultline bench sim`: the simulator's speed, beside a raw fiber-switch baseline measured in
+// the same process. Wall-clock time is read here, in the composition root, never in sim/.
+#include <boost/fiber/all.hpp>
+#include <chrono>
+#include <iomanip>
+
+#include "scenarios/cli.h"
+#include "sim/simulator.h"
+#include "system/selftest/echo_service.h"
+
+namespace fl::scenarios {
+namespace {
+
+using WallClock = std::chrono::steady_clock;
+
+double seconds_since(WallClock::time_point start) {
+  return std::chrono::duration<double>(WallClock::now() - start).count();
+}
+
+// Two plain fibers on Boost's round_robin yielding to each other.
+double baseline_switches_per_sec(std::uint64_t switches) {
+  const auto start = WallClock::now();
+  auto body = [switches] {
+    for (std::uint64_t i = 0; i < switches / 2; ++i) boost::this_fiber::yield();
+  };
+  boost::fibers::fiber a(body), b(body);
+  a.join();
+  b.join();
+  return static_cast<double>(switches) / seconds_since(start);
+}
+
+struct SimFigures {
+  double events_per_sec = 0;
+  double rpcs_per_sec = 0;
+  double virtual_per_wall = 0;
+  std::uint64_t events = 0;
+  std::string trace_hash;
+};
+
+// `fibers` fibers yielding in the simulator: the cost of a seeded, traced pick.
+SimFigures sim_yield(std::uint64_t seed, int fibers, std::uint64_t yields_each) {
+  sim::SimOptions options;
+  options.seed = seed;
+  sim::Simulator sim(options);
+  const auto start = WallClock::now();
+  auto report = sim.run([&](io::Env& env) {
+    int done = 0;
+    for (int f = 0; f < fibers; ++f) {
+      sim.spawn(sim::Simulator::kHarnessNode, "yielder", [&] {
+        for (std::uint64_t i = 0; i < yields_each; ++i) sim.yield();
+        ++done;
+      });
+    }
+    while (done < fibers) env.clock.sleep_ns(io::kNsPerMs);
+  });
+  SimFigures f;
+  f.events = report.events;
+  f.events_per_sec = static_cast<double>(report.events) / seconds_since(start);
+  f.trace_hash = report.trace_hash;
+  return f;
+}
+
+// Client fibers calling echo nodes over the simulated network.
+SimFigures sim_rpc(std::uint64_t seed, int nodes, int clients, std::int64_t virtual_ns) {
+  sim::SimOptions options;
+  options.seed = seed;
+  sim::Simulator sim(options);
+  selftest::EchoOptions echo;
+  echo.handler_think_ns = 0;
+  for (int i = 1; i <= nodes; ++i) {
+    sim.add_node("n" + std::to_string(i),
+                 [echo](io::Env& env) { selftest::start_echo_node(env, nullptr, echo); });
+  }
+  std::uint64_t rpcs = 0;
+  const auto start = WallClock::now();
+  auto report = sim.run([&](io::Env& env) {
+    const std::int64_t end = sim.now_ns() + virtual_ns;
+    for (int c = 0; c < clients; ++c) {
+      sim.spawn(sim::Simulator::kHarnessNode, "client", [&, c] {
+        io::Random rnd = sim.random().fork(static_cast<std::uint64_t>(c));
+        while (sim.now_ns() < end) {
+          const std::string to = "n" + std::to_string(1 + rnd.below(nodes));
+          auto r = env.transport.call(to, io::Request{"POST", "/echo", "x:1"},
+                                      env.clock.deadline_after_ns(100 * io::kNsPerMs));
+          if (r.is_ok()) ++rpcs;
+        }
+      });
+    }
+    sim.sleep_until(end + 200 * io::kNsPerMs);
+  });
+  const double wall = seconds_since(start);
+  SimFigures f;
+  f.events = report.events;
+  f.events_per_sec = static_cast<double>(report.events) / wall;
+  f.rpcs_per_sec = static_cast<double>(rpcs) / wall;
+  f.virtual_per_wall = static_cast<double>(report.virtual_ns) / 1e9 / wall;
+  f.trace_hash = report.trace_hash;
+  return f;
+}
+
+}  // namespace
+
+int cmd_bench_sim(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (!args.empty()) {
+    err << "faultline bench sim: takes no arguments\n";
+    return kExitUsage;
+  }
+  out << std::fixed << std::setprecision(2);
+  const double baseline = baseline_switches_per_sec(4'000'000);
+  out << "baseline  boost round_robin fiber switches/s: " << baseline / 1e6 << " M\n";
+  const SimFigures y = sim_yield(1, 100, 40'000);
+  out << "sim-yield seeded picks/s (100 fibers):        " << y.events_per_sec / 1e6 << " M"
+      << "  ratio to baseline " << y.events_per_sec / baseline << "\n";
+  const SimFigures r = sim_rpc(1, 10, 100, 20 * io::kNsPerSec);
+  out << "sim-rpc   events/s (10 nodes, 100 clients):   " << r.events_per_sec / 1e6 << " M"
+      << "  ratio to baseline " << r.events_per_sec / baseline << "\n";
+  out << "sim-rpc   RPCs/s: " << r.rpcs_per_sec / 1e3 << " k"
+      << "  virtual/wall time ratio: " << r.virtual_per_wall << "\n";
+  out << "events: yield " << y.events << ", rpc " << r.events << "; trace-hashes " << y.trace_hash
+      << " " << r.trace_hash << "\n";
+  return kExitPass;
+}
+
+int cmd_bench(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty()) {
+    err << "faultline bench: usage: faultline bench sim|checkers\n";
+    return kExitUsage;
+  }
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "sim") return cmd_bench_sim(rest, out, err);
+  err << "faultline bench: unknown benchmark '" << args[0] << "'\n";
+  return kExitUsage;
+}
+
+}  // namespace fl::scenarios

@@ -1,0 +1,33 @@
+#include "scenarios/scenario.h"
+
+namespace fl::scenarios {
+
+const char* to_string(Verdict verdict) {
+  switch (verdict) {
+    case Verdict::kPass: return "pass";
+    case Verdict::kFail: return "fail";
+    case Verdict::kUnknown: return "unknown";
+  }
+  return "unknown";
+}
+
+const std::vector<ScenarioInfo>& all_scenarios() {
+  static const std::vector<ScenarioInfo> kScenarios = {
+      {"selftest",
+       "5 echo/relay nodes, 8 clients; partitions, loss, duplication, clogging, crashes, pauses "
+       "and clock faults drawn by the seed; checks acknowledged => handled, no reply without a "
+       "request, restarts observed, liveness after heal",
+       {"sim"},
+       run_selftest},
+  };
+  return kScenarios;
+}
+
+const ScenarioInfo* find_scenario(const std::string& name) {
+  for (const auto& s : all_scenarios()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+}  // namespace fl::scenarios

@@ -1,0 +1,44 @@
+// Scenario registry: what `faultline run <scenario>` can execute. The composition root is the
+// only place where sim/ or real/ meets system/.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fl::scenarios {
+
+enum class Verdict { kPass, kFail, kUnknown };
+const char* to_string(Verdict verdict);
+
+struct RunOptions {
+  std::string scenario;
+  std::uint64_t seed = 1;
+  std::string mode = "sim";  // sim | real
+};
+
+struct RunResult {
+  Verdict verdict = Verdict::kUnknown;
+  std::string trace_hash;                // 16 hex digits (sim); empty in real mode
+  std::vector<std::string> problems;     // each violated invariant, in words
+  nlohmann::json details = nlohmann::json::object();  // counters, drawn faults, stats
+  std::vector<std::string> trace_lines;  // high-level trace (written to trace.txt)
+};
+
+struct ScenarioInfo {
+  std::string name;
+  std::string description;
+  std::vector<std::string> modes;
+  std::function<RunResult(const RunOptions&)> run;
+};
+
+const std::vector<ScenarioInfo>& all_scenarios();
+const ScenarioInfo* find_scenario(const std::string& name);
+
+// Built-in scenarios.
+RunResult run_selftest(const RunOptions& options);
+
+}  // namespace fl::scenarios
