@@ -314,7 +314,9 @@ std::string SimScheduler::describe_fibers() const {
     const auto* p = static_cast<const FiberProps*>(ctx->get_properties());
     os << "  fiber " << id << " '" << p->name << "' node " << p->node << " incarnation "
        << p->incarnation << ": "
-       << (p->parked ? std::string("blocked on ") + p->waiting_for : "ready or held (paused)")
+       << (p->parked ? std::string("blocked on ") + p->waiting_for
+                   : "blocked on a Boost.Fiber primitive (mutex, condition, future, channel), "
+                     "or ready")
        << "\n";
   }
   if (fibers.empty()) os << "  (none)\n";

@@ -30,8 +30,13 @@ void SimClock::sleep_ns(std::int64_t duration_ns) {
     scheduler_->yield();
     return;
   }
-  const std::int64_t until = virtual_at(monotonic_ns() + duration_ns);
-  scheduler_->park("sleep", until);
+  // A drift change during the sleep can make the first wake early in local time: sleep again for
+  // the rest. Each round ends at the local target unless the drift changes again.
+  constexpr int kMaxRounds = 64;
+  const std::int64_t target = monotonic_ns() + duration_ns;
+  for (int round = 0; round < kMaxRounds && monotonic_ns() < target; ++round) {
+    scheduler_->park("sleep", virtual_at(target));
+  }
 }
 
 }  // namespace fl::sim

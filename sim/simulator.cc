@@ -2,7 +2,7 @@
 
 #include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/fiber.hpp>
-#include <boost/fiber/fixedsize_stack.hpp>
+#include <boost/fiber/pooled_fixedsize_stack.hpp>
 #include <boost/fiber/operations.hpp>
 
 #include "sim/sim_tasks.h"
@@ -30,7 +30,8 @@ Simulator::Simulator(SimOptions options)
     : options_(options),
       scheduler_(new SimScheduler(options.seed, &trace_)),
       network_(scheduler_.get(), io::Random(options.seed).fork("network")),
-      random_(io::Random(options.seed).fork("harness")) {
+      random_(io::Random(options.seed).fork("harness")),
+      stacks_(kStackBytes) {
   Node harness;
   harness.name = "client";
   nodes_.push_back(std::move(harness));
@@ -186,7 +187,7 @@ void Simulator::spawn(int node, std::string name, std::function<void()> body) {
   Node& n = node_at(node);
   FL_ASSERT_MSG(n.up, "spawn on a node that is down: " << n.name);
   scheduler_->prepare_spawn(node, n.incarnation, std::move(name));
-  boost::fibers::fiber(std::allocator_arg, boost::fibers::fixedsize_stack(kStackBytes),
+  boost::fibers::fiber(std::allocator_arg, stacks_,
                        [this, body = std::move(body)] { fiber_entry(body); })
       .detach();
 }

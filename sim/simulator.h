@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <boost/fiber/algo/algorithm.hpp>
+#include <boost/fiber/pooled_fixedsize_stack.hpp>
 
 #include "sim/network.h"
 #include "sim/scheduler.h"
@@ -119,6 +120,8 @@ class Simulator {
   boost::intrusive_ptr<SimScheduler> scheduler_;
   SimNetwork network_;
   io::Random random_;
+  // Stacks are recycled within a run: one RPC handler fiber per request is the common case.
+  boost::fibers::pooled_fixedsize_stack stacks_;
   std::vector<Node> nodes_;
   // Every incarnation's runtime, kept until the run ends: crashed fibers may still unwind
   // through their Env after the crash.
