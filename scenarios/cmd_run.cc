@@ -95,8 +95,7 @@ int exit_code(Verdict v) {
 int execute(RunArgs& run, std::ostream& out, std::ostream& err, RunResult* result_out) {
   const ScenarioInfo* info = find_scenario(run.options.scenario);
   if (info == nullptr) {
-    err << "faultline: unknown scenario '" << run.options.scenario
-        << "' (see `faultline list`)\n";
+    err << "faultline: unknown scenario '" << run.options.scenario << "' (see `faultline list`)\n";
     return kExitUsage;
   }
   bool mode_ok = false;

@@ -4,9 +4,12 @@ namespace fl::scenarios {
 
 const char* to_string(Verdict verdict) {
   switch (verdict) {
-    case Verdict::kPass: return "pass";
-    case Verdict::kFail: return "fail";
-    case Verdict::kUnknown: return "unknown";
+    case Verdict::kPass:
+      return "pass";
+    case Verdict::kFail:
+      return "fail";
+    case Verdict::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }

@@ -4,10 +4,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace fl::scenarios {
 
@@ -22,10 +21,10 @@ struct RunOptions {
 
 struct RunResult {
   Verdict verdict = Verdict::kUnknown;
-  std::string trace_hash;                // 16 hex digits (sim); empty in real mode
-  std::vector<std::string> problems;     // each violated invariant, in words
+  std::string trace_hash;                             // 16 hex digits (sim); empty in real mode
+  std::vector<std::string> problems;                  // each violated invariant, in words
   nlohmann::json details = nlohmann::json::object();  // counters, drawn faults, stats
-  std::vector<std::string> trace_lines;  // high-level trace (written to trace.txt)
+  std::vector<std::string> trace_lines;               // high-level trace (written to trace.txt)
 };
 
 struct ScenarioInfo {

@@ -93,8 +93,8 @@ void client_loop(sim::Simulator& sim, io::Env& env, Ledger& ledger, int client,
     const std::string body = "c" + std::to_string(client) + "-" + std::to_string(n) + ":" +
                              std::to_string(rnd.below(1000000));
     const std::string target = node_name(1 + static_cast<int>(rnd.below(kNodes)));
-    const std::string relay = rnd.one_in(3) ? node_name(1 + static_cast<int>(rnd.below(kNodes)))
-                                            : std::string();
+    const std::string relay =
+        rnd.one_in(3) ? node_name(1 + static_cast<int>(rnd.below(kNodes))) : std::string();
     call_once(env, ledger, body, target, relay);
     env.clock.sleep_ns(rnd.between(0, 20 * io::kNsPerMs));
   }
@@ -145,7 +145,8 @@ RunResult run_selftest(const RunOptions& options) {
   sim::Simulator sim(sim_options);
   Oracle oracle;
   for (int i = 1; i <= kNodes; ++i) {
-    sim.add_node(node_name(i), [&oracle](io::Env& env) { selftest::start_echo_node(env, &oracle); });
+    sim.add_node(node_name(i),
+                 [&oracle](io::Env& env) { selftest::start_echo_node(env, &oracle); });
   }
   Ledger ledger;
   SelftestNemesis nemesis(sim, kNodes);

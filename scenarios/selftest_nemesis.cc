@@ -2,9 +2,9 @@
 
 namespace fl::scenarios {
 namespace {
-const char* const kFaultNames[] = {"partition-halves", "isolate", "one-way", "loss",
-                                   "duplicate", "tail-latency", "clog", "crash",
-                                   "pause", "clock-jump", "clock-drift", "heal"};
+const char* const kFaultNames[] = {"partition-halves", "isolate", "one-way", "loss",  "duplicate",
+                                   "tail-latency",     "clog",    "crash",   "pause", "clock-jump",
+                                   "clock-drift",      "heal"};
 }  // namespace
 
 SelftestNemesis::SelftestNemesis(sim::Simulator& sim, int nodes)
@@ -21,8 +21,7 @@ SelftestNemesis::SelftestNemesis(sim::Simulator& sim, int nodes)
 
 int SelftestNemesis::random_node() { return 1 + static_cast<int>(rnd_.below(nodes_)); }
 
-void SelftestNemesis::later(std::string name, std::int64_t delay_ns,
-                            std::function<void()> action) {
+void SelftestNemesis::later(std::string name, std::int64_t delay_ns, std::function<void()> action) {
   sim_.spawn(sim::Simulator::kHarnessNode, std::move(name),
              [this, delay_ns, action = std::move(action)] {
                sim_.sleep_until(sim_.now_ns() + delay_ns);
@@ -51,10 +50,18 @@ void SelftestNemesis::inject(Fault fault) {
       }
       break;
     }
-    case kOneWay: net.set_blocked(random_node(), random_node(), true); break;
-    case kLoss: net.default_link().loss = 0.05 + 0.3 * rnd_.unit(); break;
-    case kDuplicate: net.default_link().duplicate = 0.05 + 0.3 * rnd_.unit(); break;
-    case kTail: net.default_link().tail = 0.01 + 0.2 * rnd_.unit(); break;
+    case kOneWay:
+      net.set_blocked(random_node(), random_node(), true);
+      break;
+    case kLoss:
+      net.default_link().loss = 0.05 + 0.3 * rnd_.unit();
+      break;
+    case kDuplicate:
+      net.default_link().duplicate = 0.05 + 0.3 * rnd_.unit();
+      break;
+    case kTail:
+      net.default_link().tail = 0.01 + 0.2 * rnd_.unit();
+      break;
     case kClog:
       net.clog(random_node(), random_node(), sim_.now_ns() + rnd_.between(10, 500) * io::kNsPerMs);
       break;
@@ -75,13 +82,18 @@ void SelftestNemesis::inject(Fault fault) {
       later("resume", rnd_.between(50, 1500) * io::kNsPerMs, [this, n] { sim_.resume(n); });
       break;
     }
-    case kClockJump: sim_.set_wall_offset(random_node(), rnd_.between(-60, 60) * io::kNsPerSec); break;
-    case kClockDrift: sim_.set_drift_ppm(random_node(), rnd_.between(-50000, 50000)); break;
+    case kClockJump:
+      sim_.set_wall_offset(random_node(), rnd_.between(-60, 60) * io::kNsPerSec);
+      break;
+    case kClockDrift:
+      sim_.set_drift_ppm(random_node(), rnd_.between(-50000, 50000));
+      break;
     case kHeal:
       net.heal();
       net.default_link() = sim::LinkConfig{};
       break;
-    case kFaultCount: break;
+    case kFaultCount:
+      break;
   }
   sim_.trace().note(sim_.now_ns(), std::string("nemesis ") + kFaultNames[fault]);
 }

@@ -10,10 +10,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "sim/simulator.h"
 
@@ -22,8 +21,19 @@ namespace fl::scenarios {
 class SelftestNemesis {
  public:
   enum Fault : int {
-    kPartitionHalves, kIsolate, kOneWay, kLoss, kDuplicate, kTail, kClog, kCrash, kPause,
-    kClockJump, kClockDrift, kHeal, kFaultCount
+    kPartitionHalves,
+    kIsolate,
+    kOneWay,
+    kLoss,
+    kDuplicate,
+    kTail,
+    kClog,
+    kCrash,
+    kPause,
+    kClockJump,
+    kClockDrift,
+    kHeal,
+    kFaultCount
   };
   static constexpr int kMaxFaults = 10000;
 

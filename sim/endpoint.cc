@@ -44,8 +44,7 @@ void SimEndpoint::accept_loop() {
       scheduler_->park("inbound requests", -1);
     }
     Inbound in = std::move(inbox_[inbox_head_++]);
-    tasks_->spawn("rpc-handler",
-                  [this, in = std::move(in)]() mutable { handle(std::move(in)); });
+    tasks_->spawn("rpc-handler", [this, in = std::move(in)]() mutable { handle(std::move(in)); });
   }
 }
 

@@ -141,8 +141,8 @@ void SimNetwork::transmit(Message message) {
   const int copies = random_.chance(cfg.duplicate) ? 2 : 1;
   if (copies == 2) ++stats_.duplicated;
   const std::size_t n = names_.size();
-  const std::int64_t clog =
-      clog_until_[static_cast<std::size_t>(message.from) * n + static_cast<std::size_t>(message.to)];
+  const std::int64_t clog = clog_until_[static_cast<std::size_t>(message.from) * n +
+                                        static_cast<std::size_t>(message.to)];
   for (int c = 0; c < copies; ++c) {
     std::int64_t latency = random_.between(cfg.latency_min_ns, cfg.latency_max_ns);
     if (cfg.tail > 0 && random_.chance(cfg.tail)) latency *= cfg.tail_factor;
@@ -215,9 +215,8 @@ void SimNetwork::deliver(Message& m) {
                                                  "connection refused by " + names_[m.from], true));
       break;
     case Kind::kReset:
-      ep->complete(m.call_id,
-                   io::Status::indeterminate(io::ErrorKind::kConnectionLost,
-                                             "connection reset by " + names_[m.from]));
+      ep->complete(m.call_id, io::Status::indeterminate(io::ErrorKind::kConnectionLost,
+                                                        "connection reset by " + names_[m.from]));
       break;
     case Kind::kRequest:
       break;

@@ -31,7 +31,7 @@ namespace fl::sim {
 struct LinkConfig {
   std::int64_t latency_min_ns = 500 * 1000;
   std::int64_t latency_max_ns = 2 * 1000 * 1000;
-  double tail = 0.0;         // probability of a slow message
+  double tail = 0.0;  // probability of a slow message
   std::int64_t tail_factor = 10;
   double loss = 0.0;
   double duplicate = 0.0;

@@ -143,8 +143,11 @@ bool SimScheduler::has_ready_fibers() const noexcept {
   return !ready_.empty() || dispatcher_ != nullptr;
 }
 
-void SimScheduler::suspend_until(std::chrono::steady_clock::time_point const& when) noexcept {
-  if (when != std::chrono::steady_clock::time_point::max()) {
+// Boost's algorithm interface speaks real time; the value is only compared with max().
+using BoostTimePoint = std::chrono::steady_clock::time_point;  // tidy:allow Boost's API
+
+void SimScheduler::suspend_until(BoostTimePoint const& when) noexcept {
+  if (when != BoostTimePoint::max()) {
     std::fprintf(stderr,
                  "SIMULATION ERROR: a fiber used a real-time wait (boost::this_fiber::sleep_for, "
                  "a timed mutex/condition/channel/future wait) under the simulator. Wait through "
@@ -156,8 +159,7 @@ void SimScheduler::suspend_until(std::chrono::steady_clock::time_point const& wh
                  "pending.\nBlocked fibers:\n%s\n",
                  static_cast<long long>(now_ns_), describe_fibers().c_str());
   }
-  io::assert_fail("simulated fibers can make progress", __FILE__, __LINE__,
-                  io::assert_context());
+  io::assert_fail("simulated fibers can make progress", __FILE__, __LINE__, io::assert_context());
 }
 
 FiberProps& SimScheduler::current() { return properties(Context::active()); }
@@ -315,8 +317,8 @@ std::string SimScheduler::describe_fibers() const {
     os << "  fiber " << id << " '" << p->name << "' node " << p->node << " incarnation "
        << p->incarnation << ": "
        << (p->parked ? std::string("blocked on ") + p->waiting_for
-                   : "blocked on a Boost.Fiber primitive (mutex, condition, future, channel), "
-                     "or ready")
+                     : "blocked on a Boost.Fiber primitive (mutex, condition, future, channel), "
+                       "or ready")
        << "\n";
   }
   if (fibers.empty()) os << "  (none)\n";

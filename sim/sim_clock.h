@@ -25,8 +25,8 @@ struct ClockSkew {
 
   std::int64_t local(std::int64_t virtual_ns) const {
     const std::int64_t d = virtual_ns - base_virtual_ns;
-    return base_local_ns + d + static_cast<std::int64_t>(static_cast<__int128>(d) * drift_ppm /
-                                                         1000000);
+    return base_local_ns + d +
+           static_cast<std::int64_t>(static_cast<__int128>(d) * drift_ppm / 1000000);
   }
   void set_drift(std::int64_t now_virtual_ns, std::int64_t ppm);
 };

@@ -2,8 +2,8 @@
 
 #include <boost/fiber/algo/round_robin.hpp>
 #include <boost/fiber/fiber.hpp>
-#include <boost/fiber/pooled_fixedsize_stack.hpp>
 #include <boost/fiber/operations.hpp>
+#include <boost/fiber/pooled_fixedsize_stack.hpp>
 
 #include "sim/sim_tasks.h"
 #include "system/io/assert.h"
@@ -187,9 +187,9 @@ void Simulator::spawn(int node, std::string name, std::function<void()> body) {
   Node& n = node_at(node);
   FL_ASSERT_MSG(n.up, "spawn on a node that is down: " << n.name);
   scheduler_->prepare_spawn(node, n.incarnation, std::move(name));
-  boost::fibers::fiber(std::allocator_arg, stacks_,
-                       [this, body = std::move(body)] { fiber_entry(body); })
-      .detach();
+  boost::fibers::fiber(std::allocator_arg, stacks_, [this, body = std::move(body)] {
+    fiber_entry(body);
+  }).detach();
 }
 
 void Simulator::fiber_entry(const std::function<void()>& body) {
@@ -200,8 +200,8 @@ void Simulator::fiber_entry(const std::function<void()>& body) {
   } catch (const io::NodeCrashed&) {
     // The node crashed: this fiber has unwound, as a crashed process' threads vanish.
   } catch (const std::exception& e) {
-    fiber_failures_.push_back("fiber '" + props.name + "' on node " +
-                              node_at(props.node).name + " threw: " + e.what());
+    fiber_failures_.push_back("fiber '" + props.name + "' on node " + node_at(props.node).name +
+                              " threw: " + e.what());
     trace_.note(now_ns(), fiber_failures_.back());
   } catch (...) {  // anything else is a bug too; record it rather than terminate the process
     fiber_failures_.push_back("fiber '" + props.name + "' threw a non-std exception");

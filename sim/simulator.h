@@ -12,14 +12,13 @@
 // survives; a restart runs the start-up function again, so recovery code runs.
 #pragma once
 
+#include <boost/fiber/algo/algorithm.hpp>
+#include <boost/fiber/pooled_fixedsize_stack.hpp>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <boost/fiber/algo/algorithm.hpp>
-#include <boost/fiber/pooled_fixedsize_stack.hpp>
 
 #include "sim/network.h"
 #include "sim/scheduler.h"

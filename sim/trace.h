@@ -10,11 +10,11 @@
 namespace fl::sim {
 
 enum class TraceTag : std::uint8_t {
-  kPick = 1,      // a fiber was chosen to run (value: fiber id)
-  kTimer = 2,     // virtual time advanced (value: new time)
-  kEvent = 3,     // a scheduled event fired (value: payload)
-  kSpawn = 4,     // a fiber was created (value: fiber id)
-  kNote = 5,      // a high-level event (value: hash of its text)
+  kPick = 1,   // a fiber was chosen to run (value: fiber id)
+  kTimer = 2,  // virtual time advanced (value: new time)
+  kEvent = 3,  // a scheduled event fired (value: payload)
+  kSpawn = 4,  // a fiber was created (value: fiber id)
+  kNote = 5,   // a high-level event (value: hash of its text)
 };
 
 class Trace {

@@ -14,34 +14,36 @@ namespace fl::io {
 void set_assert_context(std::string context);
 const std::string& assert_context();
 
-[[noreturn]] void assert_fail(const char* expr, const char* file, int line, const std::string& detail);
+[[noreturn]] void assert_fail(const char* expr, const char* file, int line,
+                              const std::string& detail);
 
 }  // namespace fl::io
 
-#define FL_ASSERT(cond)                                                  \
-  do {                                                                   \
-    if (!(cond)) [[unlikely]] ::fl::io::assert_fail(#cond, __FILE__, __LINE__, ""); \
+#define FL_ASSERT(cond)                                     \
+  do {                                                      \
+    if (!(cond)) [[unlikely]]                               \
+      ::fl::io::assert_fail(#cond, __FILE__, __LINE__, ""); \
   } while (0)
 
-#define FL_ASSERT_MSG(cond, msg)                                         \
-  do {                                                                   \
-    if (!(cond)) [[unlikely]] {                                          \
-      std::ostringstream fl_assert_os_;                                  \
-      fl_assert_os_ << msg;                                              \
+#define FL_ASSERT_MSG(cond, msg)                                             \
+  do {                                                                       \
+    if (!(cond)) [[unlikely]] {                                              \
+      std::ostringstream fl_assert_os_;                                      \
+      fl_assert_os_ << msg;                                                  \
       ::fl::io::assert_fail(#cond, __FILE__, __LINE__, fl_assert_os_.str()); \
-    }                                                                    \
+    }                                                                        \
   } while (0)
 
 // Binary comparisons print both sides.
-#define FL_ASSERT_OP(a, op, b)                                           \
-  do {                                                                   \
-    const auto& fl_a_ = (a);                                             \
-    const auto& fl_b_ = (b);                                             \
-    if (!(fl_a_ op fl_b_)) [[unlikely]] {                                \
-      std::ostringstream fl_assert_os_;                                  \
-      fl_assert_os_ << "left=" << fl_a_ << " right=" << fl_b_;           \
+#define FL_ASSERT_OP(a, op, b)                                                           \
+  do {                                                                                   \
+    const auto& fl_a_ = (a);                                                             \
+    const auto& fl_b_ = (b);                                                             \
+    if (!(fl_a_ op fl_b_)) [[unlikely]] {                                                \
+      std::ostringstream fl_assert_os_;                                                  \
+      fl_assert_os_ << "left=" << fl_a_ << " right=" << fl_b_;                           \
       ::fl::io::assert_fail(#a " " #op " " #b, __FILE__, __LINE__, fl_assert_os_.str()); \
-    }                                                                    \
+    }                                                                                    \
   } while (0)
 
 #define FL_ASSERT_EQ(a, b) FL_ASSERT_OP(a, ==, b)

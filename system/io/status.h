@@ -25,14 +25,14 @@ enum class Outcome : std::uint8_t { kOk, kFailed, kIndeterminate };
 // What went wrong, for callers that branch on it. kNone only with kOk.
 enum class ErrorKind : std::uint8_t {
   kNone,
-  kTimeout,            // a deadline expired before the reply came
-  kUnreachable,        // connection refused / no route: the request was never handled
-  kConnectionLost,     // the connection broke after the request may have been sent
-  kSerialization,      // a transaction lost a conflict (retryable)
-  kConstraint,         // a constraint (primary key, check) refused the write
+  kTimeout,         // a deadline expired before the reply came
+  kUnreachable,     // connection refused / no route: the request was never handled
+  kConnectionLost,  // the connection broke after the request may have been sent
+  kSerialization,   // a transaction lost a conflict (retryable)
+  kConstraint,      // a constraint (primary key, check) refused the write
   kNotFound,
-  kInvalidArgument,    // the request itself was bad; retrying will not help
-  kUnavailable,        // the resource is down, paused or fenced
+  kInvalidArgument,  // the request itself was bad; retrying will not help
+  kUnavailable,      // the resource is down, paused or fenced
   kInternal,
 };
 
@@ -75,8 +75,9 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : status_(Status::ok()), value_(std::move(value)) {}  // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {                  // NOLINT: implicit by design
+  Result(T value)
+      : status_(Status::ok()), value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {      // NOLINT: implicit by design
     FL_ASSERT_MSG(!status_.is_ok(), "an ok Result needs a value");
   }
 

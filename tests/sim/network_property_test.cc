@@ -55,16 +55,17 @@ Outcome run_traffic(std::uint64_t seed, const Traffic& traffic, const LinkConfig
     sim.network().default_link() = link;
     for (int f = 0; f <= kNodes; ++f)
       for (int t = 0; t <= kNodes; ++t)
-        if (blocked[static_cast<std::size_t>(f * (kNodes + 1) + t)]) sim.network().set_blocked(f, t, true);
+        if (blocked[static_cast<std::size_t>(f * (kNodes + 1) + t)])
+          sim.network().set_blocked(f, t, true);
     int done = 0;
     out.results.assign(traffic.calls.size(), io::Status::failed(io::ErrorKind::kInternal, "unset"));
     for (std::size_t i = 0; i < traffic.calls.size(); ++i) {
       sim.spawn(Simulator::kHarnessNode, "caller", [&, i] {
         const auto& c = traffic.calls[i];
         const std::string path = c.target == 0 ? "/echo" : "/relay/n" + std::to_string(c.target);
-        out.results[i] = env.transport.call(
-            "n" + std::to_string(c.via), io::Request{"POST", path, std::to_string(i) + ":p"},
-            env.clock.deadline_after_ns(500 * io::kNsPerMs));
+        out.results[i] = env.transport.call("n" + std::to_string(c.via),
+                                            io::Request{"POST", path, std::to_string(i) + ":p"},
+                                            env.clock.deadline_after_ns(500 * io::kNsPerMs));
         ++done;
       });
     }
@@ -97,8 +98,8 @@ RC_GTEST_PROP(NetworkProperty, NothingCrossesABlockedLink, ()) {
     const std::string body = std::to_string(i) + ":p";
     const int handler = c.target == 0 ? c.via : c.target;
     auto it = out.log.handled.find(body);
-    const bool handled = it != out.log.handled.end() &&
-                         it->second.count("n" + std::to_string(handler)) > 0;
+    const bool handled =
+        it != out.log.handled.end() && it->second.count("n" + std::to_string(handler)) > 0;
     if (is_blocked(blocked, 0, c.via)) RC_ASSERT(!handled);
     if (c.target != 0 && is_blocked(blocked, c.via, c.target)) RC_ASSERT(!handled);
     const auto& r = out.results[i];

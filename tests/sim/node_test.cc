@@ -69,9 +69,7 @@ TEST(Node, CrashedFiberRunsNothingAfterItsNextSuspensionPoint) {
 TEST(Node, SpawnFromACrashedIncarnationThrows) {
   Simulator sim(SimOptions{});
   bool threw = false;
-  const int n = sim.add_node("n1", [&](io::Env& env) {
-    env.clock.sleep_ns(5 * io::kNsPerMs);
-  });
+  const int n = sim.add_node("n1", [&](io::Env& env) { env.clock.sleep_ns(5 * io::kNsPerMs); });
   sim.run([&](io::Env& env) {
     env.clock.sleep_ns(io::kNsPerMs);
     sim.crash(n);

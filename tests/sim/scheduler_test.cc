@@ -2,9 +2,10 @@
 // trace hash, in one process), different seeds interleave differently, virtual time advances
 // only through timers and exactly as asked, and the two misuse cases (a deadlock, a real-time
 // Boost wait) abort with a clear message instead of hanging.
+#include <gtest/gtest.h>
+
 #include <boost/fiber/future.hpp>
 #include <boost/fiber/operations.hpp>
-#include <gtest/gtest.h>
 
 #include "sim/simulator.h"
 
@@ -22,8 +23,10 @@ RunReport interleaving(std::uint64_t seed, std::vector<int>* order) {
       sim.spawn(Simulator::kHarnessNode, "f", [&, f] {
         for (int i = 0; i < 20; ++i) {
           order->push_back(f);
-          if (i % 3 == 0) env.clock.sleep_ns(1000 * (f + 1));
-          else sim.yield();
+          if (i % 3 == 0)
+            env.clock.sleep_ns(1000 * (f + 1));
+          else
+            sim.yield();
         }
         ++done;
       });
