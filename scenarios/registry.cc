@@ -22,6 +22,11 @@ const std::vector<ScenarioInfo>& all_scenarios() {
        "request, restarts observed, liveness after heal",
        {"sim"},
        run_selftest},
+      {"selftest-bug-stale-reply",
+       "known-bug variant, must FAIL: the echo service answers every 200th request with the "
+       "previous reply; proves the selftest's checks can fail",
+       {"sim"},
+       run_selftest_stale_reply},
   };
   return kScenarios;
 }

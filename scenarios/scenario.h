@@ -39,5 +39,7 @@ const ScenarioInfo* find_scenario(const std::string& name);
 
 // Built-in scenarios.
 RunResult run_selftest(const RunOptions& options);
+// The selftest against a service with a known bug (a stale reply cache): must fail.
+RunResult run_selftest_stale_reply(const RunOptions& options);
 
 }  // namespace fl::scenarios

@@ -139,14 +139,16 @@ void check_oracle(const Oracle& oracle, const SelftestNemesis& nemesis, Ledger& 
 
 }  // namespace
 
-RunResult run_selftest(const RunOptions& options) {
+namespace {
+
+RunResult run_selftest_with(const RunOptions& options, const selftest::EchoOptions& echo) {
   sim::SimOptions sim_options;
   sim_options.seed = options.seed;
   sim::Simulator sim(sim_options);
   Oracle oracle;
   for (int i = 1; i <= kNodes; ++i) {
     sim.add_node(node_name(i),
-                 [&oracle](io::Env& env) { selftest::start_echo_node(env, &oracle); });
+                 [&oracle, echo](io::Env& env) { selftest::start_echo_node(env, &oracle, echo); });
   }
   Ledger ledger;
   SelftestNemesis nemesis(sim, kNodes);
@@ -193,6 +195,18 @@ RunResult run_selftest(const RunOptions& options) {
                       {"resets", report.network.resets}}}};
   result.trace_lines = sim.trace().lines();
   return result;
+}
+
+}  // namespace
+
+RunResult run_selftest(const RunOptions& options) {
+  return run_selftest_with(options, selftest::EchoOptions{});
+}
+
+RunResult run_selftest_stale_reply(const RunOptions& options) {
+  selftest::EchoOptions echo;
+  echo.bug_stale_reply_every = 200;
+  return run_selftest_with(options, echo);
 }
 
 }  // namespace fl::scenarios

@@ -1,6 +1,8 @@
 #include "system/selftest/echo_service.h"
 
 #include <charconv>
+#include <memory>
+#include <utility>
 
 #include "system/io/assert.h"
 
@@ -27,10 +29,22 @@ io::Response relay(io::Env& env, const io::Request& request, const std::string& 
 }  // namespace
 
 io::Handler make_echo_handler(io::Env& env, EchoObserver* observer, EchoOptions options) {
-  return [&env, observer, options](const io::Request& request) -> io::Response {
+  // Volatile per incarnation, shared by the handler's copies: only the known-bug mode uses it.
+  struct BugState {
+    std::uint64_t count = 0;
+    std::string last_body;
+  };
+  auto bug = std::make_shared<BugState>();
+  return [&env, observer, options, bug](const io::Request& request) -> io::Response {
     if (options.handler_think_ns > 0) env.clock.sleep_ns(options.handler_think_ns);
     if (request.method == "POST" && request.path == "/echo") {
-      return echo(env, observer, request);
+      io::Response response = echo(env, observer, request);
+      if (options.bug_stale_reply_every > 0) {
+        const bool stale = ++bug->count % options.bug_stale_reply_every == 0;
+        std::string previous = std::exchange(bug->last_body, response.body);
+        if (stale && !previous.empty()) response.body = std::move(previous);
+      }
+      return response;
     }
     const std::string prefix = "/relay/";
     if (request.method == "POST" && request.path.rfind(prefix, 0) == 0 &&

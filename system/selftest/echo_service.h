@@ -28,6 +28,9 @@ class EchoObserver {
 struct EchoOptions {
   std::int64_t relay_timeout_ns = 50 * 1000 * 1000;
   std::int64_t handler_think_ns = 100 * 1000;  // simulated work per request
+  // Known bug, off by default (0), for proving the harness: every Nth /echo is answered with the
+  // previous reply body (a stale response cache). The selftest must catch it.
+  std::uint64_t bug_stale_reply_every = 0;
 };
 
 // Starts the service on the calling node: registers the handler, reports the start. Returns at
