@@ -1,0 +1,116 @@
+#include "system/io/sql_store.h"
+
+namespace fl::io {
+namespace {
+
+bool valid_name(const std::string& name) {
+  if (name.empty() || name.size() > 63) return false;
+  if (!(name[0] == '_' || (name[0] >= 'a' && name[0] <= 'z'))) return false;
+  for (char c : name) {
+    if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+bool fits(ColumnType type, const Value& v) {
+  switch (type) {
+    case ColumnType::kInt64:
+      return std::holds_alternative<std::int64_t>(v);
+    case ColumnType::kText:
+      return std::holds_alternative<std::string>(v);
+    case ColumnType::kBool:
+      return std::holds_alternative<bool>(v);
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* to_string(Isolation isolation) {
+  switch (isolation) {
+    case Isolation::kReadCommitted:
+      return "read committed";
+    case Isolation::kRepeatableRead:
+      return "repeatable read";
+    case Isolation::kSerializable:
+      return "serializable";
+  }
+  return "?";
+}
+
+std::string validate_schema(const TableSchema& schema) {
+  if (!valid_name(schema.name)) return "bad table name '" + schema.name + "'";
+  if (schema.columns.empty() || schema.columns.size() > kMaxColumns) {
+    return "table " + schema.name + " needs 1 to 64 columns";
+  }
+  for (std::size_t i = 0; i < schema.columns.size(); ++i) {
+    const auto& c = schema.columns[i];
+    if (!valid_name(c.name)) return "bad column name '" + c.name + "' in " + schema.name;
+    for (std::size_t j = 0; j < i; ++j) {
+      if (schema.columns[j].name == c.name) return "duplicate column " + c.name;
+    }
+  }
+  if (schema.primary_key.empty()) return "table " + schema.name + " needs a primary key";
+  for (std::size_t k : schema.primary_key) {
+    if (k >= schema.columns.size()) return "primary key column out of range in " + schema.name;
+    if (schema.columns[k].nullable) return "primary key column may not be nullable";
+  }
+  return "";
+}
+
+std::string validate_row(const TableSchema& schema, const Row& row) {
+  if (row.size() != schema.columns.size()) {
+    return "row has " + std::to_string(row.size()) + " values, table " + schema.name + " has " +
+           std::to_string(schema.columns.size()) + " columns";
+  }
+  for (std::size_t i = 0; i < row.size(); ++i) {
+    const auto& c = schema.columns[i];
+    if (std::holds_alternative<Null>(row[i])) {
+      if (!c.nullable) return "null value in column " + c.name + " violates not-null";
+      continue;
+    }
+    if (!fits(c.type, row[i])) return "wrong type for column " + c.name;
+  }
+  return "";
+}
+
+Key key_of(const TableSchema& schema, const Row& row) {
+  Key key;
+  key.reserve(schema.primary_key.size());
+  for (std::size_t k : schema.primary_key) key.push_back(row.at(k));
+  return key;
+}
+
+bool matches(const Row& row, const std::vector<Filter>& filters) {
+  for (const auto& f : filters) {
+    const Value& v = row.at(f.column);
+    // SQL semantics: any comparison with NULL is not true.
+    if (std::holds_alternative<Null>(v) || std::holds_alternative<Null>(f.value)) return false;
+    if (v.index() != f.value.index()) return false;
+    bool ok = false;
+    switch (f.op) {
+      case CompareOp::kEq:
+        ok = v == f.value;
+        break;
+      case CompareOp::kNe:
+        ok = v != f.value;
+        break;
+      case CompareOp::kLt:
+        ok = v < f.value;
+        break;
+      case CompareOp::kLe:
+        ok = v <= f.value;
+        break;
+      case CompareOp::kGt:
+        ok = v > f.value;
+        break;
+      case CompareOp::kGe:
+        ok = v >= f.value;
+        break;
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+}  // namespace fl::io
