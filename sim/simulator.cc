@@ -24,6 +24,7 @@ struct Simulator::NodeRuntime {
   SimTasks tasks;
   SimEndpoint endpoint;
   io::Env env;
+  std::shared_ptr<void> extras;  // what the node's setup hook attached (stores)
 };
 
 Simulator::Simulator(SimOptions options)
@@ -53,6 +54,11 @@ int Simulator::add_node(std::string name, NodeMain main) {
   nodes_.push_back(std::move(n));
   scheduler_->ensure_node(index);
   return index;
+}
+
+void Simulator::set_node_setup(int node, NodeSetup setup) {
+  FL_ASSERT(!ran_);
+  node_at(node).setup = std::move(setup);
 }
 
 const std::string& Simulator::node_name(int node) const { return node_at(node).name; }
@@ -126,6 +132,7 @@ void Simulator::start(int node) {
       std::make_unique<NodeRuntime>(this, node, n.incarnation, &n.skew, origin, rnd.fork(1)));
   n.runtime = runtimes_.back().get();
   network_.attach(node, &n.runtime->endpoint);
+  if (n.setup) n.runtime->extras = n.setup(node, n.runtime->env);
   trace_.note(now_ns(), "start " + n.name + " incarnation " + std::to_string(n.incarnation));
   if (node == kHarnessNode) return;
   NodeRuntime* rt = n.runtime;

@@ -48,6 +48,9 @@ struct RunReport {
 };
 
 using NodeMain = std::function<void(io::Env&)>;
+// Runs at every start of a node, before its main: attaches per-incarnation resources (stores)
+// to the Env and returns their owner, kept alive as long as the incarnation's Env.
+using NodeSetup = std::function<std::shared_ptr<void>(int node, io::Env& env)>;
 
 class Simulator {
  public:
@@ -62,6 +65,8 @@ class Simulator {
 
   // Before run(): declares a node. Returns its index (>= 1).
   int add_node(std::string name, NodeMain main);
+  // Before run(): sets the node's setup hook (the harness node included).
+  void set_node_setup(int node, NodeSetup setup);
   int node_count() const { return static_cast<int>(nodes_.size()); }
   const std::string& node_name(int node) const;
   int find_node(const std::string& name) const { return network_.find_node(name); }
@@ -92,6 +97,13 @@ class Simulator {
   bool stopping() const { return stopping_; }
   // A suspension point for the calling fiber (see io::Tasks::yield).
   void yield() { scheduler_->yield(); }
+  // Park/unpark for simulated services: take a ref, publish it, park; another fiber (or an
+  // event) unparks it. Returns false when `until_ns` (virtual, -1: none) passed first.
+  FiberRef current_ref() const { return scheduler_->current_ref(); }
+  bool park(const char* waiting_for, std::int64_t until_ns) {
+    return scheduler_->park(waiting_for, until_ns) == WakeReason::kUnparked;
+  }
+  void unpark(FiberRef ref) { scheduler_->unpark(ref); }
   // Suspends the calling fiber until virtual time `at_ns` (harness fibers: clients, nemeses).
   void sleep_until(std::int64_t at_ns) {
     scheduler_->park("sleep", at_ns > now_ns() ? at_ns : now_ns());
@@ -102,6 +114,7 @@ class Simulator {
   struct Node {
     std::string name;
     NodeMain main;
+    NodeSetup setup;
     bool up = false;
     std::uint64_t incarnation = 0;
     ClockSkew skew;

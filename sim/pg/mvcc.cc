@@ -256,6 +256,28 @@ io::Status MvccEngine::note_wait(TxId tx, TxId holder) {
   return io::Status::ok();
 }
 
+std::vector<io::TableSchema> MvccEngine::schemas() const {
+  std::vector<io::TableSchema> out;
+  for (const auto& [name, t] : tables_) out.push_back(t.schema);
+  return out;
+}
+
+MvccEngine MvccEngine::recover(const MvccEngine& crashed, Csn upto) {
+  MvccEngine fresh;
+  for (const auto& schema : crashed.schemas()) {
+    const io::Status s = fresh.create_table(schema);
+    FL_ASSERT(s.is_ok());
+  }
+  for (const auto& record : crashed.log_) {
+    if (record.csn > upto) break;
+    fresh.apply_committed(record);
+  }
+  // A gap in CSNs left by lost or read-only commits is harmless: CSNs only order.
+  fresh.last_csn_ = std::max(fresh.last_csn_, std::min(upto, crashed.last_csn_));
+  fresh.next_tx_ = crashed.next_tx_;
+  return fresh;
+}
+
 void MvccEngine::apply_committed(const CommitRecord& record) {
   FL_ASSERT_LT(last_csn_, record.csn);
   finished_[record.tx] = Finished{true, record.csn};

@@ -92,6 +92,11 @@ class MvccEngine {
   std::size_t active_count() const { return active_.size(); }
   // Local transaction ids start here (replicas: keep clear of the primary's ids).
   void use_tx_ids_from(TxId base) { next_tx_ = std::max(next_tx_, base); }
+  TxId next_tx_id() const { return next_tx_; }
+  std::vector<io::TableSchema> schemas() const;
+  // Rebuilds from durable state after a crash: the tables, and the committed transactions up to
+  // CSN `upto` (what the WAL had flushed). Everything else is gone.
+  static MvccEngine recover(const MvccEngine& crashed, Csn upto);
 
  private:
   struct Version {

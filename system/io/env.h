@@ -5,6 +5,7 @@
 
 #include "system/io/clock.h"
 #include "system/io/random.h"
+#include "system/io/sql_store.h"
 #include "system/io/tasks.h"
 #include "system/io/transport.h"
 
@@ -15,6 +16,8 @@ struct Env {
   Random& random;  // this node incarnation's own stream
   Tasks& tasks;
   Transport& transport;
+  // Data stores, present only on nodes that were given them (nullptr otherwise).
+  SqlStore* sql = nullptr;
 };
 
 }  // namespace fl::io

@@ -1,0 +1,228 @@
+#include "sim/pg/sim_sql_store.h"
+
+#include "system/io/assert.h"
+
+namespace fl::sim::pg {
+namespace {
+
+io::Status lost(const std::string& why) {
+  return io::Status::failed(io::ErrorKind::kConnectionLost, "connection lost: " + why, true);
+}
+
+}  // namespace
+
+class SimSqlTransaction final : public io::SqlTransaction {
+ public:
+  SimSqlTransaction(SimSqlStore* store, int server, std::uint64_t incarnation, TxId tx,
+                    bool read_only)
+      : store_(store), server_(server), incarnation_(incarnation), tx_(tx), read_only_(read_only) {}
+  ~SimSqlTransaction() override { rollback(); }
+
+  io::Result<std::optional<io::Row>> get(const std::string& table, const io::Key& key) override {
+    return statement<std::optional<io::Row>>(
+        [&](MvccEngine& db, bool) { return db.get(tx_, table, key); });
+  }
+  io::Status insert(const std::string& table, const io::Row& row) override {
+    if (read_only_) return read_only_error();
+    return status_of(statement<Unit>(
+        [&](MvccEngine& db, bool fresh) { return db.insert(tx_, table, row, fresh); }));
+  }
+  io::Status upsert(const std::string& table, const io::Row& row) override {
+    if (read_only_) return read_only_error();
+    return status_of(statement<Unit>(
+        [&](MvccEngine& db, bool fresh) { return db.upsert(tx_, table, row, fresh); }));
+  }
+  io::Result<bool> update(const std::string& table, const io::Key& key,
+                          const std::vector<io::Filter>& conditions,
+                          const std::vector<io::Assignment>& assignments) override {
+    if (read_only_) return read_only_error();
+    return statement<bool>([&](MvccEngine& db, bool fresh) {
+      return db.update(tx_, table, key, conditions, assignments, fresh);
+    });
+  }
+  io::Result<bool> remove(const std::string& table, const io::Key& key) override {
+    if (read_only_) return read_only_error();
+    return statement<bool>(
+        [&](MvccEngine& db, bool fresh) { return db.remove(tx_, table, key, fresh); });
+  }
+  io::Result<std::vector<io::Row>> scan(const std::string& table,
+                                        const io::ScanSpec& spec) override {
+    return statement<std::vector<io::Row>>(
+        [&](MvccEngine& db, bool) { return db.scan(tx_, table, spec); });
+  }
+  io::Status commit() override;
+  void rollback() override;
+
+ private:
+  template <typename T>
+  io::Result<T> statement(const std::function<Op<T>(MvccEngine&, bool)>& op);
+  bool connected() const;
+  bool travel(bool to_server);
+  bool wait_unpaused();
+  io::Status wait_for_replica(Csn csn);
+  static io::Status status_of(const io::Result<Unit>& r) {
+    return r.is_ok() ? io::Status::ok() : r.status();
+  }
+  io::Status read_only_error() {
+    rollback();
+    return io::Status::failed(io::ErrorKind::kInvalidArgument,
+                              "cannot execute a write in a read-only transaction (replica)");
+  }
+  PgCluster::Server& server() { return store_->cluster_->server_at(server_); }
+  Simulator& sim() { return *store_->cluster_->sim(); }
+
+  SimSqlStore* store_;
+  int server_;
+  std::uint64_t incarnation_;
+  TxId tx_;
+  bool read_only_;
+  bool finished_ = false;
+  std::int64_t deadline_ns_ = 0;  // of the current statement, virtual
+};
+
+bool SimSqlTransaction::connected() const {
+  Simulator& s = *store_->cluster_->sim();
+  return s.is_up(server_) && s.incarnation(server_) == incarnation_ &&
+         !store_->cluster_->fenced(server_) && !s.network().blocked(store_->client_, server_) &&
+         !s.network().blocked(server_, store_->client_);
+}
+
+bool SimSqlTransaction::wait_unpaused() {
+  for (int i = 0; i < 100000 && sim().is_paused(server_); ++i) {
+    if (sim().now_ns() >= deadline_ns_) return false;
+    sim().sleep_until(std::min(deadline_ns_, sim().now_ns() + io::kNsPerMs));
+  }
+  return connected();
+}
+
+// One network leg of a statement. False: the connection broke.
+bool SimSqlTransaction::travel(bool to_server) {
+  const PgOptions& o = store_->cluster_->options();
+  const std::int64_t latency =
+      store_->random_.between(o.network_latency_min_ns, o.network_latency_max_ns);
+  sim().sleep_until(sim().now_ns() + latency);
+  return to_server ? wait_unpaused() : connected();
+}
+
+template <typename T>
+io::Result<T> SimSqlTransaction::statement(const std::function<Op<T>(MvccEngine&, bool)>& op) {
+  sim().check_alive();
+  if (finished_) return io::Status::failed(io::ErrorKind::kInternal, "transaction is finished");
+  deadline_ns_ = sim().now_ns() + store_->cluster_->options().statement_timeout_ns;
+  if (!travel(true)) {
+    rollback();
+    return lost("server unreachable");
+  }
+  bool fresh = true;
+  constexpr int kMaxWaits = 10000;
+  for (int attempt = 0; attempt < kMaxWaits; ++attempt) {
+    Op<T> result = op(server().engine, fresh);
+    fresh = false;
+    if (result.done.has_value()) {
+      if (!result.done->is_ok()) finished_ = true;  // the engine aborted the transaction
+      io::Result<T> out = std::move(*result.done);
+      if (!travel(false)) {
+        rollback();
+        return lost("reply lost");
+      }
+      return out;
+    }
+    io::Status deadlock = server().engine.note_wait(tx_, result.blocked_on);
+    if (!deadlock.is_ok()) {
+      finished_ = true;
+      return deadlock;
+    }
+    server().waiters.push_back(sim().current_ref());
+    const bool woken = sim().park("a PostgreSQL row lock", deadline_ns_);
+    if (connected()) server().engine.clear_wait(tx_);
+    if (!woken || !wait_unpaused()) {
+      rollback();
+      return lost(woken ? "server gone while waiting" : "statement timeout");
+    }
+  }
+  rollback();
+  return lost("too many lock waits");
+}
+
+io::Status SimSqlTransaction::commit() {
+  sim().check_alive();
+  if (finished_) return io::Status::failed(io::ErrorKind::kInternal, "transaction is finished");
+  deadline_ns_ = sim().now_ns() + store_->cluster_->options().statement_timeout_ns;
+  if (!travel(true)) {
+    rollback();
+    return lost("server unreachable before COMMIT was sent");
+  }
+  finished_ = true;
+  io::Status s = server().engine.commit(tx_);
+  if (!s.is_ok()) {
+    store_->cluster_->wake(server());
+    return travel(false)
+               ? s
+               : io::Status::indeterminate(io::ErrorKind::kConnectionLost, "COMMIT reply lost");
+  }
+  const Csn csn = server().engine.last_csn();
+  store_->cluster_->on_commit(server());
+  if (store_->cluster_->options().synchronous_replication && !read_only_) {
+    io::Status rep = wait_for_replica(csn);
+    if (!rep.is_ok()) return rep;
+  }
+  if (!travel(false)) {
+    return io::Status::indeterminate(io::ErrorKind::kConnectionLost,
+                                     "COMMIT sent but its acknowledgement was lost");
+  }
+  return io::Status::ok();
+}
+
+io::Status SimSqlTransaction::wait_for_replica(Csn csn) {
+  constexpr int kMaxWakes = 100000;
+  for (int i = 0; i < kMaxWakes; ++i) {
+    if (!connected()) break;
+    for (int node = 0; node < sim().node_count(); ++node) {
+      if (node == server_ || !store_->cluster_->is_server(node)) continue;
+      if (store_->cluster_->server_at(node).engine.last_csn() >= csn) return io::Status::ok();
+    }
+    server().waiters.push_back(sim().current_ref());
+    if (!sim().park("synchronous replication", deadline_ns_)) break;
+  }
+  return io::Status::indeterminate(io::ErrorKind::kTimeout,
+                                   "committed locally; no synchronous replica confirmed it");
+}
+
+void SimSqlTransaction::rollback() {
+  if (finished_) return;
+  finished_ = true;
+  // The server aborts the transaction when told to, or when it notices the connection is gone.
+  Simulator& s = sim();
+  if (s.is_up(server_) && s.incarnation(server_) == incarnation_) {
+    server().engine.abort(tx_);
+    store_->cluster_->wake(server());
+  }
+}
+
+SimSqlStore::SimSqlStore(PgCluster* cluster, int client_node, io::Random random, int server)
+    : cluster_(cluster), client_(client_node), random_(random), server_(server) {
+  FL_ASSERT(cluster_ != nullptr);
+}
+
+io::Status SimSqlStore::create_table(const io::TableSchema& schema) {
+  cluster_->sim()->check_alive();
+  return cluster_->create_table(schema);
+}
+
+io::Result<std::unique_ptr<io::SqlTransaction>> SimSqlStore::begin(io::Isolation isolation) {
+  Simulator& s = *cluster_->sim();
+  s.check_alive();
+  const int server = server_ >= 0 ? server_ : cluster_->primary();
+  if (!s.is_up(server) || cluster_->fenced(server) || s.network().blocked(client_, server) ||
+      s.network().blocked(server, client_)) {
+    return io::Status::failed(io::ErrorKind::kConnectionLost,
+                              "could not connect to " + s.node_name(server), true);
+  }
+  const bool read_only = server != cluster_->primary();
+  PgCluster::Server& srv = cluster_->server_at(server);
+  const TxId tx = srv.engine.begin(isolation);
+  return std::unique_ptr<io::SqlTransaction>(
+      new SimSqlTransaction(this, server, s.incarnation(server), tx, read_only));
+}
+
+}  // namespace fl::sim::pg
