@@ -144,6 +144,11 @@ std::uint64_t Simulator::incarnation(int node) const { return node_at(node).inca
 bool Simulator::is_paused(int node) const { return scheduler_->node_paused(node); }
 const ClockSkew& Simulator::skew(int node) const { return node_at(node).skew; }
 
+std::int64_t Simulator::wall_ns(int node) const {
+  const ClockSkew& s = node_at(node).skew;
+  return kSimEpochWallNs + s.wall_offset_ns + s.local(now_ns());
+}
+
 void Simulator::crash(int node) {
   Node& n = node_at(node);
   if (!n.up) return;

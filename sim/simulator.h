@@ -89,6 +89,8 @@ class Simulator {
   void set_wall_offset(int node, std::int64_t offset_ns);
   void set_drift_ppm(int node, std::int64_t ppm);
   const ClockSkew& skew(int node) const;
+  // The node's wall clock now, as its io::Clock would read it.
+  std::int64_t wall_ns(int node) const;
   // Starts a fiber on `node` (its current incarnation). REQUIRES: is_up(node).
   void spawn(int node, std::string name, std::function<void()> body);
   // Throws io::NodeCrashed if the calling fiber's node incarnation has ended. Simulated stores

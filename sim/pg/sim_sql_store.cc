@@ -15,7 +15,14 @@ class SimSqlTransaction final : public io::SqlTransaction {
  public:
   SimSqlTransaction(SimSqlStore* store, int server, std::uint64_t incarnation, TxId tx,
                     bool read_only)
-      : store_(store), server_(server), incarnation_(incarnation), tx_(tx), read_only_(read_only) {}
+      : store_(store),
+        server_(server),
+        incarnation_(incarnation),
+        tx_(tx),
+        read_only_(read_only),
+        link_(store->cluster_->sim(), store->client_, server, store->random_.fork(tx),
+              LinkTiming{store->cluster_->options().network_latency_min_ns,
+                         store->cluster_->options().network_latency_max_ns}) {}
   ~SimSqlTransaction() override { rollback(); }
 
   io::Result<std::optional<io::Row>> get(const std::string& table, const io::Key& key) override {
@@ -56,9 +63,15 @@ class SimSqlTransaction final : public io::SqlTransaction {
  private:
   template <typename T>
   io::Result<T> statement(const std::function<Op<T>(MvccEngine&, bool)>& op);
-  bool connected() const;
-  bool travel(bool to_server);
-  bool wait_unpaused();
+  bool connected() const {
+    return link_.connected(incarnation_) && !store_->cluster_->fenced(server_);
+  }
+  bool travel(bool to_server) {
+    return link_.leg(incarnation_, to_server, deadline_ns_) && !store_->cluster_->fenced(server_);
+  }
+  bool wait_unpaused() {
+    return link_.wait_unpaused(incarnation_, deadline_ns_) && !store_->cluster_->fenced(server_);
+  }
   io::Status wait_for_replica(Csn csn);
   static io::Status status_of(const io::Result<Unit>& r) {
     return r.is_ok() ? io::Status::ok() : r.status();
@@ -76,33 +89,10 @@ class SimSqlTransaction final : public io::SqlTransaction {
   std::uint64_t incarnation_;
   TxId tx_;
   bool read_only_;
+  ServiceLink link_;
   bool finished_ = false;
   std::int64_t deadline_ns_ = 0;  // of the current statement, virtual
 };
-
-bool SimSqlTransaction::connected() const {
-  Simulator& s = *store_->cluster_->sim();
-  return s.is_up(server_) && s.incarnation(server_) == incarnation_ &&
-         !store_->cluster_->fenced(server_) && !s.network().blocked(store_->client_, server_) &&
-         !s.network().blocked(server_, store_->client_);
-}
-
-bool SimSqlTransaction::wait_unpaused() {
-  for (int i = 0; i < 100000 && sim().is_paused(server_); ++i) {
-    if (sim().now_ns() >= deadline_ns_) return false;
-    sim().sleep_until(std::min(deadline_ns_, sim().now_ns() + io::kNsPerMs));
-  }
-  return connected();
-}
-
-// One network leg of a statement. False: the connection broke.
-bool SimSqlTransaction::travel(bool to_server) {
-  const PgOptions& o = store_->cluster_->options();
-  const std::int64_t latency =
-      store_->random_.between(o.network_latency_min_ns, o.network_latency_max_ns);
-  sim().sleep_until(sim().now_ns() + latency);
-  return to_server ? wait_unpaused() : connected();
-}
 
 template <typename T>
 io::Result<T> SimSqlTransaction::statement(const std::function<Op<T>(MvccEngine&, bool)>& op) {

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "sim/pg/pg_cluster.h"
+#include "sim/service_link.h"
 #include "system/io/sql_store.h"
 
 namespace fl::sim::pg {

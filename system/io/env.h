@@ -4,6 +4,7 @@
 #pragma once
 
 #include "system/io/clock.h"
+#include "system/io/kv_cache.h"
 #include "system/io/random.h"
 #include "system/io/sql_store.h"
 #include "system/io/tasks.h"
@@ -18,6 +19,7 @@ struct Env {
   Transport& transport;
   // Data stores, present only on nodes that were given them (nullptr otherwise).
   SqlStore* sql = nullptr;
+  KvCache* cache = nullptr;
 };
 
 }  // namespace fl::io
