@@ -4,6 +4,7 @@
 #pragma once
 
 #include "system/io/clock.h"
+#include "system/io/event_log.h"
 #include "system/io/kv_cache.h"
 #include "system/io/random.h"
 #include "system/io/sql_store.h"
@@ -20,6 +21,7 @@ struct Env {
   // Data stores, present only on nodes that were given them (nullptr otherwise).
   SqlStore* sql = nullptr;
   KvCache* cache = nullptr;
+  EventLog* events = nullptr;
 };
 
 }  // namespace fl::io
