@@ -5,6 +5,7 @@
 #include <iomanip>
 
 #include "scenarios/cli.h"
+#include "sim/pg/sim_sql_store.h"
 #include "sim/simulator.h"
 #include "system/selftest/echo_service.h"
 
@@ -98,6 +99,47 @@ SimFigures sim_rpc(std::uint64_t seed, int nodes, int clients, std::int64_t virt
   return f;
 }
 
+// Clients running get+put read-committed transactions on the simulated PostgreSQL primary.
+SimFigures sim_sql(std::uint64_t seed, int clients, std::int64_t virtual_ns, std::uint64_t* txs) {
+  sim::SimOptions options;
+  options.seed = seed;
+  sim::Simulator sim(options);
+  sim::pg::PgCluster cluster(&sim, sim::pg::PgOptions{});
+  cluster.add_server("pg1");
+  io::TableSchema kv;
+  kv.name = "kv";
+  kv.columns = {{"k", io::ColumnType::kInt64, false}, {"v", io::ColumnType::kInt64, false}};
+  kv.primary_key = {0};
+  const auto start = WallClock::now();
+  auto report = sim.run([&](io::Env& env) {
+    FL_ASSERT(cluster.create_table(kv).is_ok());
+    const std::int64_t end = sim.now_ns() + virtual_ns;
+    for (int c = 0; c < clients; ++c) {
+      sim.spawn(sim::Simulator::kHarnessNode, "sql-client", [&, c] {
+        sim::pg::SimSqlStore store(&cluster, 0, sim.random().fork(c + 1), -1);
+        io::Random rnd = sim.random().fork(c + 100);
+        while (sim.now_ns() < end) {
+          auto tx = store.begin(io::Isolation::kReadCommitted);
+          if (!tx.is_ok()) continue;
+          const auto k = static_cast<std::int64_t>(rnd.below(1000));
+          if (!tx.value()->get("kv", {io::Value(k)}).is_ok()) continue;
+          if (!tx.value()->upsert("kv", {io::Value(k), io::Value(k)}).is_ok()) continue;
+          if (tx.value()->commit().is_ok()) ++*txs;
+        }
+      });
+    }
+    sim.sleep_until(end + io::kNsPerSec);
+  });
+  const double wall = seconds_since(start);
+  SimFigures f;
+  f.events = report.events;
+  f.events_per_sec = static_cast<double>(report.events) / wall;
+  f.rpcs_per_sec = static_cast<double>(*txs) / wall;
+  f.virtual_per_wall = static_cast<double>(report.virtual_ns) / 1e9 / wall;
+  f.trace_hash = report.trace_hash;
+  return f;
+}
+
 }  // namespace
 
 int cmd_bench_sim(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -116,6 +158,11 @@ int cmd_bench_sim(const std::vector<std::string>& args, std::ostream& out, std::
       << "  ratio to baseline " << r.events_per_sec / baseline << "\n";
   out << "sim-rpc   RPCs/s: " << r.rpcs_per_sec / 1e3 << " k"
       << "  virtual/wall time ratio: " << r.virtual_per_wall << "\n";
+  std::uint64_t txs = 0;
+  const SimFigures q = sim_sql(1, 32, 20 * io::kNsPerSec, &txs);
+  out << "sim-sql   transactions/s (32 clients, get+upsert, read committed): "
+      << q.rpcs_per_sec / 1e3 << " k  virtual/wall " << q.virtual_per_wall << "  (" << txs
+      << " committed)\n";
   out << "events: yield " << y.events << ", rpc " << r.events << "; trace-hashes " << y.trace_hash
       << " " << r.trace_hash << "\n";
   return kExitPass;
