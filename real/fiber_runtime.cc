@@ -60,11 +60,8 @@ void Parker::unpark() {
 }
 
 void run_fibers(const std::function<void()>& main) {
-  static thread_local bool installed = false;
-  if (!installed) {
-    boost::fibers::use_scheduling_algorithm<AsioAlgorithm>(io());
-    installed = true;
-  }
+  // Installed on every call: a simulation run in between hands the thread to another algorithm.
+  boost::fibers::use_scheduling_algorithm<AsioAlgorithm>(io());
   // The work guard keeps run_one() blocking (rather than returning at once) while we wait.
   auto guard = boost::asio::make_work_guard(io());
   boost::fibers::fiber f([&main] {

@@ -35,7 +35,7 @@ class AsioAlgorithm final : public boost::fibers::algo::algorithm {
   int picks_since_poll_ = 0;
 };
 
-// Installs AsioAlgorithm on the calling thread (once) and runs `main` on a fiber until it
+// Installs AsioAlgorithm on the calling thread and runs `main` on a fiber until it
 // returns, serving IO meanwhile. Other fibers it started keep running only while it runs.
 void run_fibers(const std::function<void()>& main);
 

@@ -20,8 +20,10 @@ const std::vector<ScenarioInfo>& all_scenarios() {
        "5 echo/relay nodes, 8 clients; partitions, loss, duplication, clogging, crashes, pauses "
        "and clock faults drawn by the seed; checks acknowledged => handled, no reply without a "
        "request, restarts observed, liveness after heal",
-       {"sim"},
-       run_selftest},
+       {"sim", "real"},
+       [](const RunOptions& o) {
+         return o.mode == "real" ? run_selftest_real(o) : run_selftest(o);
+       }},
       {"selftest-bug-stale-reply",
        "known-bug variant, must FAIL: the echo service answers every 200th request with the "
        "previous reply; proves the selftest's checks can fail",

@@ -39,6 +39,8 @@ const ScenarioInfo* find_scenario(const std::string& name);
 
 // Built-in scenarios.
 RunResult run_selftest(const RunOptions& options);
+// The selftest over real HTTP on loopback (no faults).
+RunResult run_selftest_real(const RunOptions& options);
 // The selftest against a service with a known bug (a stale reply cache): must fail.
 RunResult run_selftest_stale_reply(const RunOptions& options);
 

@@ -127,7 +127,7 @@ TEST(Cli, BadUsageGetsExit2AndAMessage) {
       {{"selftest", "--seed", "-1"}, "--seed takes a whole number"},
       {{"selftest", "--seed", "99999999999999999999999"}, "--seed takes a whole number"},
       {{"selftest", "--mode", "moon"}, "--mode takes sim or real"},
-      {{"selftest", "--mode", "real"}, "cannot run in mode 'real'"},
+      {{"selftest-bug-stale-reply", "--mode", "real"}, "cannot run in mode 'real'"},
       {{"selftest", "--frobnicate"}, "unknown option '--frobnicate'"},
       {{"selftest", "extra"}, "unexpected argument 'extra'"},
   };
@@ -150,10 +150,17 @@ TEST(Cli, BadUsageGetsExit2AndAMessage) {
   EXPECT_EQ(run_cli(cmd_bench, {"nothing"}).code, kExitUsage);
 }
 
+TEST(Cli, SelftestRunsOverRealHttp) {
+  const fs::path dir = temp_dir("real");
+  auto r = run_cli(cmd_run, {"selftest", "--mode", "real", "--out", dir.string()});
+  EXPECT_EQ(r.code, kExitPass) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"calls_failed\":0"), std::string::npos) << r.out;
+}
+
 TEST(Cli, ListNamesEveryScenario) {
   auto r = run_cli(cmd_list, {});
   EXPECT_EQ(r.code, kExitPass);
-  EXPECT_NE(r.out.find("selftest  [sim]"), std::string::npos);
+  EXPECT_NE(r.out.find("selftest  [sim,real]"), std::string::npos);
   EXPECT_NE(r.out.find("selftest-bug-stale-reply"), std::string::npos);
 }
 
