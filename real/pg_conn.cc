@@ -1,0 +1,161 @@
+#include "real/pg_conn.h"
+
+#include <utility>  // before Asio (TOOLCHAIN.md)
+
+#include <libpq-fe.h>
+
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+
+#include "real/fiber_runtime.h"
+#include "system/io/assert.h"
+
+namespace fl::real {
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+io::ErrorKind kind_of(const char* sqlstate) {
+  const std::string s = sqlstate == nullptr ? "" : sqlstate;
+  if (s == "40001" || s == "40P01") return io::ErrorKind::kSerialization;
+  if (s.rfind("23", 0) == 0) return io::ErrorKind::kConstraint;
+  if (s == "42P01") return io::ErrorKind::kNotFound;
+  if (s.rfind("22", 0) == 0 || s.rfind("42", 0) == 0 || s == "25006" || s == "0A000") {
+    return io::ErrorKind::kInvalidArgument;
+  }
+  if (s.rfind("08", 0) == 0 || s == "57P01" || s == "57P02" || s == "57P03") {
+    return io::ErrorKind::kConnectionLost;
+  }
+  return io::ErrorKind::kInternal;
+}
+
+// Shared between a wait and its two handlers, which may outlive the wait.
+struct WaitState {
+  Parker parker;
+  bool ready = false;
+};
+
+}  // namespace
+
+PgConn::~PgConn() {
+  if (conn_ != nullptr) PQfinish(conn_);
+}
+
+bool PgConn::healthy() const { return conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK; }
+
+io::Status PgConn::lost(const std::string& what) {
+  std::string message = what;
+  if (conn_ != nullptr) {
+    message += ": ";
+    message += PQerrorMessage(conn_);
+    PQfinish(conn_);
+    conn_ = nullptr;
+  }
+  return io::Status::failed(io::ErrorKind::kConnectionLost, message, true);
+}
+
+bool PgConn::wait(bool for_write, std::int64_t deadline_ns) {
+  const int fd = PQsocket(conn_);
+  if (fd < 0) return false;
+  const std::int64_t left = deadline_ns - now_ns();
+  if (left <= 0) return false;
+  auto state = std::make_shared<WaitState>();
+  boost::asio::posix::stream_descriptor descriptor(io(), fd);
+  boost::asio::steady_timer timer(io(), std::chrono::nanoseconds(left));
+  descriptor.async_wait(for_write ? boost::asio::posix::stream_descriptor::wait_write
+                                  : boost::asio::posix::stream_descriptor::wait_read,
+                        [state](const boost::system::error_code& ec) {
+                          if (!ec) state->ready = true;
+                          state->parker.unpark();
+                        });
+  timer.async_wait([state](const boost::system::error_code&) { state->parker.unpark(); });
+  state->parker.park();
+  timer.cancel();
+  descriptor.cancel();
+  descriptor.release();  // libpq owns the fd
+  return state->ready;
+}
+
+io::Result<std::unique_ptr<PgConn>> PgConn::open(const std::string& conninfo,
+                                                 std::int64_t timeout_ns) {
+  PGconn* raw = PQconnectStart(conninfo.c_str());
+  if (raw == nullptr) {
+    return io::Status::failed(io::ErrorKind::kInternal, "libpq: out of memory");
+  }
+  std::unique_ptr<PgConn> conn(new PgConn(raw));
+  if (PQstatus(raw) == CONNECTION_BAD) return conn->lost("connect");
+  const std::int64_t deadline = now_ns() + timeout_ns;
+  constexpr int kMaxPolls = 1000;
+  PostgresPollingStatusType poll = PGRES_POLLING_WRITING;
+  for (int i = 0; i < kMaxPolls; ++i) {
+    if (poll == PGRES_POLLING_OK) break;
+    if (poll == PGRES_POLLING_FAILED) return conn->lost("connect");
+    // The socket may change while connecting: wait() re-reads PQsocket every time.
+    if (!conn->wait(poll == PGRES_POLLING_WRITING, deadline)) return conn->lost("connect timeout");
+    poll = PQconnectPoll(raw);
+  }
+  if (poll != PGRES_POLLING_OK) return conn->lost("connect: too many polls");
+  if (PQsetnonblocking(raw, 1) != 0) return conn->lost("nonblocking");
+  return conn;
+}
+
+io::Result<PgRows> PgConn::exec(const std::string& sql,
+                                const std::vector<std::optional<std::string>>& params,
+                                std::int64_t timeout_ns) {
+  if (conn_ == nullptr) return lost("connection closed");
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
+                        values.data(), nullptr, nullptr, 0) == 0) {
+    return lost("send");
+  }
+  const std::int64_t deadline = now_ns() + timeout_ns;
+  for (int flushed = PQflush(conn_); flushed != 0; flushed = PQflush(conn_)) {
+    if (flushed < 0 || !wait(true, deadline)) return lost("flush");
+  }
+  PgRows out;
+  std::optional<io::Status> error;
+  constexpr int kMaxResults = 64;
+  for (int n = 0; n < kMaxResults; ++n) {
+    while (PQisBusy(conn_) != 0) {
+      if (!wait(false, deadline)) return lost("timeout waiting for the server");
+      if (PQconsumeInput(conn_) == 0) return lost("read");
+    }
+    PGresult* res = PQgetResult(conn_);
+    if (res == nullptr) break;
+    const ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_FATAL_ERROR && !error) {
+      const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      const io::ErrorKind kind = kind_of(state);
+      error = io::Status::failed(kind,
+                                 std::string(state ? state : "?????") + " " +
+                                     PQresultErrorMessage(res),
+                                 kind == io::ErrorKind::kSerialization ||
+                                     kind == io::ErrorKind::kConnectionLost);
+    } else if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+      out.command = PQcmdStatus(res);
+      const char* tuples = PQcmdTuples(res);
+      out.affected = (tuples && *tuples) ? std::stoll(tuples) : 0;
+      for (int r = 0; r < PQntuples(res); ++r) {
+        std::vector<std::optional<std::string>> row;
+        for (int c = 0; c < PQnfields(res); ++c) {
+          if (PQgetisnull(res, r, c)) row.emplace_back(std::nullopt);
+          else row.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+        }
+        out.rows.push_back(std::move(row));
+      }
+    }
+    PQclear(res);
+  }
+  if (PQstatus(conn_) == CONNECTION_BAD) return lost("server closed the connection");
+  if (error) return *error;
+  return out;
+}
+
+}  // namespace fl::real

@@ -1,0 +1,56 @@
+// PgConn: one libpq connection driven asynchronously from fibers (TOOLCHAIN.md): connect with
+// PQconnectStart/PQconnectPoll, send with PQsendQueryParams/PQflush, read with
+// PQconsumeInput/PQisBusy/PQgetResult, waiting for socket readiness through Asio (the descriptor
+// is released, never closed: libpq owns the fd). Never PQexec or PQconnectdb, which would freeze
+// every fiber on the thread. Every wait has a deadline; a connection that misses it is closed.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "system/io/status.h"
+
+typedef struct pg_conn PGconn;
+typedef struct pg_result PGresult;
+
+namespace fl::real {
+
+// A query result: rows of optional text values (nullopt: SQL NULL) and the affected-row count.
+struct PgRows {
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  std::int64_t affected = 0;
+  std::string command;  // "COMMIT", "ROLLBACK", "UPDATE 1", ...
+};
+
+class PgConn {
+ public:
+  static constexpr std::int64_t kDefaultTimeoutNs = 30LL * 1000 * 1000 * 1000;
+
+  // Opens a connection (conninfo "" means the PG* environment variables).
+  static io::Result<std::unique_ptr<PgConn>> open(const std::string& conninfo,
+                                                  std::int64_t timeout_ns = kDefaultTimeoutNs);
+  ~PgConn();
+  PgConn(const PgConn&) = delete;
+  PgConn& operator=(const PgConn&) = delete;
+
+  // Runs one statement with text parameters (nullopt: NULL). Errors: kSerialization (40001,
+  // 40P01), kConstraint (23xxx), kInvalidArgument (22xxx, 42xxx, 25006, 0A000),
+  // kConnectionLost (the connection broke or timed out; it is then closed), kInternal.
+  io::Result<PgRows> exec(const std::string& sql,
+                          const std::vector<std::optional<std::string>>& params = {},
+                          std::int64_t timeout_ns = kDefaultTimeoutNs);
+  bool healthy() const;
+
+ private:
+  explicit PgConn(PGconn* conn) : conn_(conn) {}
+  // Waits until the socket is readable (or writable); false on timeout or error.
+  bool wait(bool for_write, std::int64_t deadline_ns);
+  io::Status lost(const std::string& what);
+
+  PGconn* conn_;
+};
+
+}  // namespace fl::real
