@@ -1,12 +1,11 @@
 #include "real/pg_conn.h"
 
-#include <utility>  // before Asio (TOOLCHAIN.md)
-
 #include <libpq-fe.h>
 
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <utility>  // before Asio (TOOLCHAIN.md)
 
 #include "real/fiber_runtime.h"
 #include "system/io/assert.h"
@@ -111,8 +110,8 @@ io::Result<PgRows> PgConn::exec(const std::string& sql,
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
-  if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
-                        values.data(), nullptr, nullptr, 0) == 0) {
+  if (PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0) == 0) {
     return lost("send");
   }
   const std::int64_t deadline = now_ns() + timeout_ns;
@@ -133,11 +132,9 @@ io::Result<PgRows> PgConn::exec(const std::string& sql,
     if (st == PGRES_FATAL_ERROR && !error) {
       const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
       const io::ErrorKind kind = kind_of(state);
-      error = io::Status::failed(kind,
-                                 std::string(state ? state : "?????") + " " +
-                                     PQresultErrorMessage(res),
-                                 kind == io::ErrorKind::kSerialization ||
-                                     kind == io::ErrorKind::kConnectionLost);
+      error = io::Status::failed(
+          kind, std::string(state ? state : "?????") + " " + PQresultErrorMessage(res),
+          kind == io::ErrorKind::kSerialization || kind == io::ErrorKind::kConnectionLost);
     } else if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
       out.command = PQcmdStatus(res);
       const char* tuples = PQcmdTuples(res);
@@ -145,8 +142,10 @@ io::Result<PgRows> PgConn::exec(const std::string& sql,
       for (int r = 0; r < PQntuples(res); ++r) {
         std::vector<std::optional<std::string>> row;
         for (int c = 0; c < PQnfields(res); ++c) {
-          if (PQgetisnull(res, r, c)) row.emplace_back(std::nullopt);
-          else row.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+          if (PQgetisnull(res, r, c))
+            row.emplace_back(std::nullopt);
+          else
+            row.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
         }
         out.rows.push_back(std::move(row));
       }

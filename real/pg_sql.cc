@@ -7,21 +7,30 @@ namespace {
 
 const char* type_name(io::ColumnType t) {
   switch (t) {
-    case io::ColumnType::kInt64: return "bigint";
-    case io::ColumnType::kText: return "text";
-    case io::ColumnType::kBool: return "boolean";
+    case io::ColumnType::kInt64:
+      return "bigint";
+    case io::ColumnType::kText:
+      return "text";
+    case io::ColumnType::kBool:
+      return "boolean";
   }
   return "text";
 }
 
 const char* op_text(io::CompareOp op) {
   switch (op) {
-    case io::CompareOp::kEq: return " = ";
-    case io::CompareOp::kNe: return " <> ";
-    case io::CompareOp::kLt: return " < ";
-    case io::CompareOp::kLe: return " <= ";
-    case io::CompareOp::kGt: return " > ";
-    case io::CompareOp::kGe: return " >= ";
+    case io::CompareOp::kEq:
+      return " = ";
+    case io::CompareOp::kNe:
+      return " <> ";
+    case io::CompareOp::kLt:
+      return " < ";
+    case io::CompareOp::kLe:
+      return " <= ";
+    case io::CompareOp::kGt:
+      return " > ";
+    case io::CompareOp::kGe:
+      return " >= ";
   }
   return " = ";
 }
@@ -81,7 +90,9 @@ bool decode(io::ColumnType type, const std::optional<std::string>& text, io::Val
       if (*text != "t" && *text != "f") return false;
       *out = *text == "t";
       return true;
-    case io::ColumnType::kText: *out = *text; return true;
+    case io::ColumnType::kText:
+      *out = *text;
+      return true;
   }
   return false;
 }
@@ -169,9 +180,12 @@ std::string describe_key() {
 
 const char* begin(io::Isolation isolation) {
   switch (isolation) {
-    case io::Isolation::kReadCommitted: return "BEGIN ISOLATION LEVEL READ COMMITTED";
-    case io::Isolation::kRepeatableRead: return "BEGIN ISOLATION LEVEL REPEATABLE READ";
-    case io::Isolation::kSerializable: return "BEGIN ISOLATION LEVEL SERIALIZABLE";
+    case io::Isolation::kReadCommitted:
+      return "BEGIN ISOLATION LEVEL READ COMMITTED";
+    case io::Isolation::kRepeatableRead:
+      return "BEGIN ISOLATION LEVEL REPEATABLE READ";
+    case io::Isolation::kSerializable:
+      return "BEGIN ISOLATION LEVEL SERIALIZABLE";
   }
   return "BEGIN";
 }

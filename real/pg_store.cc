@@ -66,8 +66,8 @@ io::Result<io::TableSchema> PgTransaction::schema_of(const std::string& table) {
   return s;
 }
 
-io::Result<io::Row> PgTransaction::decode_row(
-    const io::TableSchema& s, const std::vector<std::optional<std::string>>& text) {
+io::Result<io::Row> PgTransaction::decode_row(const io::TableSchema& s,
+                                              const std::vector<std::optional<std::string>>& text) {
   if (text.size() != s.columns.size()) {
     return io::Status::failed(io::ErrorKind::kInternal, "column count mismatch in " + s.name);
   }

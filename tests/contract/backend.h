@@ -18,6 +18,10 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual std::string name() const = 0;
+  // Whether this backend has a Redis / Kafka client yet (tests of a missing one are skipped,
+  // and say so).
+  virtual bool has_cache() const { return true; }
+  virtual bool has_events() const { return true; }
   // Runs `body` to completion with fresh stores (no tables, no keys, no topics).
   virtual void run(const std::function<void()>& body) = 0;
 
