@@ -24,8 +24,9 @@ struct Servers {
   bool ok = false;
 };
 
+// Leaked on purpose: the atexit handler that stops the servers runs after static destructors.
 Servers& servers() {
-  static Servers s = [] {
+  static Servers& s = *new Servers([] {
     Servers out;
     char tmpl[] = "/tmp/fl-contract-XXXXXX";
     const char* made = mkdtemp(tmpl);
@@ -47,7 +48,7 @@ Servers& servers() {
       (void)std::system(stop.c_str());
     });
     return out;
-  }();
+  }());
   return s;
 }
 
