@@ -2,22 +2,13 @@
 
 #include <libpq-fe.h>
 
-#include <boost/asio/posix/stream_descriptor.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <chrono>
-#include <utility>  // before Asio (TOOLCHAIN.md)
-
-#include "real/fiber_runtime.h"
+#include "real/fd_wait.h"
 #include "system/io/assert.h"
 
 namespace fl::real {
 namespace {
 
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
+std::int64_t now_ns() { return steady_now_ns(); }
 
 io::ErrorKind kind_of(const char* sqlstate) {
   const std::string s = sqlstate == nullptr ? "" : sqlstate;
@@ -32,12 +23,6 @@ io::ErrorKind kind_of(const char* sqlstate) {
   }
   return io::ErrorKind::kInternal;
 }
-
-// Shared between a wait and its two handlers, which may outlive the wait.
-struct WaitState {
-  Parker parker;
-  bool ready = false;
-};
 
 }  // namespace
 
@@ -59,25 +44,7 @@ io::Status PgConn::lost(const std::string& what) {
 }
 
 bool PgConn::wait(bool for_write, std::int64_t deadline_ns) {
-  const int fd = PQsocket(conn_);
-  if (fd < 0) return false;
-  const std::int64_t left = deadline_ns - now_ns();
-  if (left <= 0) return false;
-  auto state = std::make_shared<WaitState>();
-  boost::asio::posix::stream_descriptor descriptor(io(), fd);
-  boost::asio::steady_timer timer(io(), std::chrono::nanoseconds(left));
-  descriptor.async_wait(for_write ? boost::asio::posix::stream_descriptor::wait_write
-                                  : boost::asio::posix::stream_descriptor::wait_read,
-                        [state](const boost::system::error_code& ec) {
-                          if (!ec) state->ready = true;
-                          state->parker.unpark();
-                        });
-  timer.async_wait([state](const boost::system::error_code&) { state->parker.unpark(); });
-  state->parker.park();
-  timer.cancel();
-  descriptor.cancel();
-  descriptor.release();  // libpq owns the fd
-  return state->ready;
+  return wait_fd(PQsocket(conn_), for_write, deadline_ns);
 }
 
 io::Result<std::unique_ptr<PgConn>> PgConn::open(const std::string& conninfo,

@@ -1,7 +1,7 @@
 // The real backend: PostgreSQL 15 (primary + streaming replica) started by tests/servers on free
 // loopback ports the first time it is used in this process, a fresh database per run, PgStore
-// sessions on the asynchronous fiber runtime. Redis and Kafka clients are not built yet: their
-// tests report themselves skipped for this backend (has_cache()/has_events() are false).
+// sessions on the asynchronous fiber runtime, a Redis (appendonly no) through RedisCache. The
+// Kafka client is not built yet: its tests report themselves skipped (has_events() is false).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -13,6 +13,7 @@
 #include "real/fiber_runtime.h"
 #include "real/node_runtime.h"
 #include "real/pg_store.h"
+#include "real/redis_cache.h"
 #include "tests/contract/backend.h"
 
 namespace fl::contract {
@@ -59,7 +60,6 @@ std::string conninfo(const std::string& port, const std::string& db) {
 class RealBackend final : public Backend {
  public:
   std::string name() const override { return "real"; }
-  bool has_cache() const override { return false; }
   bool has_events() const override { return false; }
 
   void run(const std::function<void()>& body) override {
@@ -79,6 +79,12 @@ class RealBackend final : public Backend {
       }
       real::PgStore primary(conninfo(s.env["PGPORT"], db));
       real::PgStore replica(conninfo(s.env["FL_PG_REPLICA_PORT"], db));
+      std::string redis_host;
+      int redis_port = 0;
+      ASSERT_TRUE(real::RedisCache::parse_url(s.env["REDIS_URL"], &redis_host, &redis_port));
+      real::RedisCache cache(redis_host, redis_port);
+      ASSERT_TRUE(cache.incr("fl:flush-marker", 0).is_ok());
+      cache_ = &cache;
       sql_ = &primary;
       replica_ = &replica;
       db_ = db;
@@ -94,12 +100,12 @@ class RealBackend final : public Backend {
   io::Clock& clock() override { return clock_; }
   io::SqlStore& sql() override { return *sql_; }
   io::SqlStore& replica_sql() override { return *replica_; }
-  io::KvCache& cache() override { std::abort(); }
+  io::KvCache& cache() override { return *cache_; }
   std::unique_ptr<io::EventLog> events(const std::string&) override { return nullptr; }
   void crash_sql() override { script("pg.sh crash " + servers().dir + " primary"); }
   void restart_sql() override { script("pg.sh start " + servers().dir + " primary"); }
-  void crash_cache() override {}
-  void restart_cache() override {}
+  void crash_cache() override { script("redis.sh crash " + servers().dir); }
+  void restart_cache() override { script("redis.sh restart " + servers().dir); }
   void pause_replica() override { on_replica("SELECT pg_wal_replay_pause()"); }
   void resume_replica() override { on_replica("SELECT pg_wal_replay_resume()"); }
   std::int64_t session_timeout_ns() const override { return 10 * io::kNsPerSec; }
@@ -119,6 +125,7 @@ class RealBackend final : public Backend {
   real::RealClock clock_;
   io::SqlStore* sql_ = nullptr;
   io::SqlStore* replica_ = nullptr;
+  io::KvCache* cache_ = nullptr;
   std::string db_;
 };
 

@@ -17,6 +17,7 @@
 
 #include "real/http_rpc.h"
 #include "real/node_runtime.h"
+#include "real/redis_cache.h"
 #include "system/selftest/echo_service.h"
 
 namespace fl::real {
@@ -199,6 +200,36 @@ TEST(RealRuntime, BadRequestsGet4xxJsonAndTheServerKeepsServing) {
     EXPECT_NE(good.find("200 OK"), std::string::npos) << good;
     EXPECT_NE(good.find("n|1|1:a"), std::string::npos);
     node.transport().stop();
+  });
+}
+
+}  // namespace
+}  // namespace fl::real
+
+namespace fl::real {
+namespace {
+
+TEST(RealRedis, UrlParsingAndRefusedConnectionsFailRetryably) {
+  std::string host;
+  int port = 0;
+  EXPECT_TRUE(RedisCache::parse_url("redis://127.0.0.1:6390", &host, &port));
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 6390);
+  for (const char* bad : {"", "redis://", "redis://:1", "redis://h:", "redis://h:0",
+                          "redis://h:99999", "http://h:1", "redis://h:1x"}) {
+    EXPECT_FALSE(RedisCache::parse_url(bad, &host, &port)) << bad;
+  }
+  run_fibers([&] {
+    // Bind an ephemeral port, then close it: nothing listens there.
+    RealNode closed("closed", 1, {}, 0);
+    closed.env().transport.serve([](const io::Request&) { return io::Response{}; });
+    const int dead = closed.transport().port();
+    closed.transport().stop();
+    RedisCache cache("127.0.0.1", dead);
+    auto r = cache.set("k", "v", io::SetCondition::kAlways, 0);
+    EXPECT_TRUE(r.status().is_failed()) << r.status().to_string();
+    EXPECT_TRUE(r.status().retryable());
+    EXPECT_EQ(r.status().kind(), io::ErrorKind::kConnectionLost);
   });
 }
 
