@@ -247,7 +247,8 @@ TEST_P(Contract, EventsKeepKeyOrderAndRedeliverUncommitted) {
   if (!b().has_events()) GTEST_SKIP() << "no Kafka client for backend " << b().name() << " yet";
   b().run([&] {
     auto producer = b().events("producer");
-    ASSERT_TRUE(producer->create_topic("orders", 2).is_ok());
+    const io::Status created = producer->create_topic("orders", 2);
+    ASSERT_TRUE(created.is_ok()) << created.to_string();
     for (int i = 0; i < 20; ++i) {
       ASSERT_TRUE(
           producer->produce("orders", "k" + std::to_string(i % 4), std::to_string(i)).is_ok());

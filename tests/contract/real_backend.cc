@@ -1,7 +1,7 @@
 // The real backend: PostgreSQL 15 (primary + streaming replica) started by tests/servers on free
 // loopback ports the first time it is used in this process, a fresh database per run, PgStore
-// sessions on the asynchronous fiber runtime, a Redis (appendonly no) through RedisCache. The
-// Kafka client is not built yet: its tests report themselves skipped (has_events() is false).
+// sessions on the asynchronous fiber runtime, a Redis (appendonly no) through RedisCache, and
+// Kafka through librdkafka against its in-process mock cluster (one per run).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -11,6 +11,7 @@
 #include <map>
 
 #include "real/fiber_runtime.h"
+#include "real/kafka_log.h"
 #include "real/node_runtime.h"
 #include "real/pg_store.h"
 #include "real/redis_cache.h"
@@ -60,7 +61,6 @@ std::string conninfo(const std::string& port, const std::string& db) {
 class RealBackend final : public Backend {
  public:
   std::string name() const override { return "real"; }
-  bool has_events() const override { return false; }
 
   void run(const std::function<void()>& body) override {
     Servers& s = servers();
@@ -85,6 +85,9 @@ class RealBackend final : public Backend {
       real::RedisCache cache(redis_host, redis_port);
       ASSERT_TRUE(cache.incr("fl:flush-marker", 0).is_ok());
       cache_ = &cache;
+      real::KafkaMockCluster kafka(1);
+      brokers_ = kafka.bootstraps();
+      kafka_ = &kafka;
       sql_ = &primary;
       replica_ = &replica;
       db_ = db;
@@ -101,14 +104,20 @@ class RealBackend final : public Backend {
   io::SqlStore& sql() override { return *sql_; }
   io::SqlStore& replica_sql() override { return *replica_; }
   io::KvCache& cache() override { return *cache_; }
-  std::unique_ptr<io::EventLog> events(const std::string&) override { return nullptr; }
+  std::unique_ptr<io::EventLog> events(const std::string& member) override {
+    real::KafkaOptions o;
+    o.brokers = brokers_;
+    o.client_id = member;
+    o.create_topic_via = [this](const std::string& t, int n) { return kafka_->create_topic(t, n); };
+    return std::make_unique<real::KafkaLog>(o);
+  }
   void crash_sql() override { script("pg.sh crash " + servers().dir + " primary"); }
   void restart_sql() override { script("pg.sh start " + servers().dir + " primary"); }
   void crash_cache() override { script("redis.sh crash " + servers().dir); }
   void restart_cache() override { script("redis.sh restart " + servers().dir); }
   void pause_replica() override { on_replica("SELECT pg_wal_replay_pause()"); }
   void resume_replica() override { on_replica("SELECT pg_wal_replay_resume()"); }
-  std::int64_t session_timeout_ns() const override { return 10 * io::kNsPerSec; }
+  std::int64_t session_timeout_ns() const override { return 15 * io::kNsPerSec; }
 
  private:
   static void script(const std::string& args) {
@@ -127,6 +136,8 @@ class RealBackend final : public Backend {
   io::SqlStore* replica_ = nullptr;
   io::KvCache* cache_ = nullptr;
   std::string db_;
+  std::string brokers_;
+  real::KafkaMockCluster* kafka_ = nullptr;
 };
 
 }  // namespace
