@@ -36,6 +36,11 @@ class Backend {
   virtual void crash_sql() = 0;
   virtual void restart_sql() = 0;
   virtual void crash_cache() = 0;
+  // The replica process: an immediate crash, a restart, and promotion to primary (after which
+  // replica_sql() sessions may write).
+  virtual void crash_replica() = 0;
+  virtual void restart_replica() = 0;
+  virtual void promote_replica() = 0;
   // Stops / resumes the replica's WAL replay (sim: the primary->replica link is cut).
   virtual void pause_replica() = 0;
   virtual void resume_replica() = 0;

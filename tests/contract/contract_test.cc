@@ -186,6 +186,40 @@ TEST_P(Contract, AcknowledgedCommitsSurviveACrash) {
   });
 }
 
+// Retries begin() while a restarted or promoted server starts accepting sessions.
+std::unique_ptr<io::SqlTransaction> begin_eventually(Backend& b, io::SqlStore& store) {
+  for (int i = 0; i < 100; ++i) {
+    auto t = store.begin(Isolation::kReadCommitted);
+    if (t.is_ok()) {
+      auto probe = t.value()->scan("accounts", io::ScanSpec{});
+      if (probe.is_ok()) return std::move(t.value());
+    }
+    b.clock().sleep_ns(100 * io::kNsPerMs);
+  }
+  return nullptr;
+}
+
+TEST_P(Contract, PromotedAsyncReplicaMayLackAcknowledgedCommits) {
+  b().run([&] {
+    seed_accounts(5);
+    b().clock().sleep_ns(2 * io::kNsPerSec);  // the five rows reach the replica
+    b().crash_replica();
+    auto w = begin(Isolation::kReadCommitted);
+    for (int i = 6; i <= 10; ++i) ASSERT_TRUE(w->insert("accounts", row(i, 1)).is_ok());
+    ASSERT_TRUE(w->commit().is_ok());  // acknowledged by the primary alone
+    b().crash_sql();
+    b().restart_replica();
+    b().promote_replica();
+    auto r = begin_eventually(b(), b().replica_sql());
+    ASSERT_NE(r, nullptr);
+    auto rows = r->scan("accounts", io::ScanSpec{});
+    ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+    EXPECT_EQ(rows.value().size(), 5u);  // the five acknowledged inserts are gone
+    EXPECT_TRUE(r->insert("accounts", row(11, 1)).is_ok());  // the promoted replica writes
+    EXPECT_TRUE(r->commit().is_ok());
+  });
+}
+
 TEST_P(Contract, CacheConditionsTtlsCountersAndLeases) {
   if (!b().has_cache()) GTEST_SKIP() << "no Redis client for backend " << b().name() << " yet";
   b().run([&] {

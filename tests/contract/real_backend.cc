@@ -26,32 +26,31 @@ struct Servers {
   bool ok = false;
 };
 
-// Leaked on purpose: the atexit handler that stops the servers runs after static destructors.
-Servers& servers() {
-  static Servers& s = *new Servers([] {
-    Servers out;
-    char tmpl[] = "/tmp/fl-contract-XXXXXX";
-    const char* made = mkdtemp(tmpl);
-    if (made == nullptr) return out;
-    out.dir = made;
-    const std::string start =
-        std::string("bash ") + FL_SOURCE_DIR + "/tests/servers/start.sh " + out.dir + " >&2";
-    if (std::system(start.c_str()) != 0) return out;
-    std::ifstream in(out.dir + "/env");
-    for (std::string line; std::getline(in, line);) {
-      const auto eq = line.find('=');
-      if (line.rfind("export ", 0) != 0 || eq == std::string::npos) continue;
-      out.env[line.substr(7, eq - 7)] = line.substr(eq + 1);
-    }
-    out.ok = out.env.count("PGPORT") && out.env.count("FL_PG_REPLICA_PORT");
-    std::atexit([] {
-      const std::string stop =
-          std::string("bash ") + FL_SOURCE_DIR + "/tests/servers/stop.sh " + servers().dir;
-      (void)std::system(stop.c_str());
-    });
-    return out;
-  }());
-  return s;
+// Starts a fresh primary + replica + Redis for one run (about a second): every run starts from
+// the same state whatever an earlier one crashed, paused or promoted.
+Servers start_servers() {
+  Servers out;
+  char tmpl[] = "/tmp/fl-contract-XXXXXX";
+  const char* made = mkdtemp(tmpl);
+  if (made == nullptr) return out;
+  out.dir = made;
+  const std::string start =
+      std::string("bash ") + FL_SOURCE_DIR + "/tests/servers/start.sh " + out.dir + " >&2";
+  if (std::system(start.c_str()) != 0) return out;
+  std::ifstream in(out.dir + "/env");
+  for (std::string line; std::getline(in, line);) {
+    const auto eq = line.find('=');
+    if (line.rfind("export ", 0) != 0 || eq == std::string::npos) continue;
+    out.env[line.substr(7, eq - 7)] = line.substr(eq + 1);
+  }
+  out.ok = out.env.count("PGPORT") && out.env.count("FL_PG_REPLICA_PORT");
+  return out;
+}
+
+void stop_servers(const Servers& s) {
+  if (s.dir.empty()) return;
+  const std::string stop = std::string("bash ") + FL_SOURCE_DIR + "/tests/servers/stop.sh " + s.dir;
+  (void)std::system(stop.c_str());
 }
 
 std::string conninfo(const std::string& port, const std::string& db) {
@@ -63,7 +62,12 @@ class RealBackend final : public Backend {
   std::string name() const override { return "real"; }
 
   void run(const std::function<void()>& body) override {
-    Servers& s = servers();
+    Servers s = start_servers();
+    servers_ = &s;
+    struct Stop {
+      const Servers& s;
+      ~Stop() { stop_servers(s); }
+    } stop{s};
     if (!s.ok) {
       ADD_FAILURE() << "could not start the test servers (see stderr)";
       return;
@@ -111,10 +115,13 @@ class RealBackend final : public Backend {
     o.create_topic_via = [this](const std::string& t, int n) { return kafka_->create_topic(t, n); };
     return std::make_unique<real::KafkaLog>(o);
   }
-  void crash_sql() override { script("pg.sh crash " + servers().dir + " primary"); }
-  void restart_sql() override { script("pg.sh start " + servers().dir + " primary"); }
-  void crash_cache() override { script("redis.sh crash " + servers().dir); }
-  void restart_cache() override { script("redis.sh restart " + servers().dir); }
+  void crash_sql() override { script("pg.sh crash " + servers_->dir + " primary"); }
+  void restart_sql() override { script("pg.sh start " + servers_->dir + " primary"); }
+  void crash_cache() override { script("redis.sh crash " + servers_->dir); }
+  void restart_cache() override { script("redis.sh restart " + servers_->dir); }
+  void crash_replica() override { script("pg.sh crash " + servers_->dir + " replica"); }
+  void restart_replica() override { script("pg.sh start " + servers_->dir + " replica"); }
+  void promote_replica() override { script("pg.sh promote " + servers_->dir); }
   void pause_replica() override { on_replica("SELECT pg_wal_replay_pause()"); }
   void resume_replica() override { on_replica("SELECT pg_wal_replay_resume()"); }
   std::int64_t session_timeout_ns() const override { return 15 * io::kNsPerSec; }
@@ -125,7 +132,7 @@ class RealBackend final : public Backend {
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
   void on_replica(const std::string& sql) {
-    auto conn = real::PgConn::open(conninfo(servers().env["FL_PG_REPLICA_PORT"], db_));
+    auto conn = real::PgConn::open(conninfo(servers_->env["FL_PG_REPLICA_PORT"], db_));
     ASSERT_TRUE(conn.is_ok()) << conn.status().to_string();
     auto res = conn.value()->exec(sql);
     ASSERT_TRUE(res.is_ok()) << res.status().to_string();
@@ -136,6 +143,7 @@ class RealBackend final : public Backend {
   io::SqlStore* replica_ = nullptr;
   io::KvCache* cache_ = nullptr;
   std::string db_;
+  Servers* servers_ = nullptr;
   std::string brokers_;
   real::KafkaMockCluster* kafka_ = nullptr;
 };

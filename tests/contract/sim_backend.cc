@@ -27,6 +27,7 @@ class SimBackend final : public Backend {
     sim::redis::RedisServer redis(&simulator, "redis", ro);
     sim::kafka::KafkaBroker kafka(&simulator, "kafka", sim::kafka::KafkaOptions{});
     sim_ = &simulator;
+    cluster_ = &cluster;
     kafka_ = &kafka;
     pg_node_ = primary;
     replica_node_ = replica;
@@ -55,6 +56,9 @@ class SimBackend final : public Backend {
   void crash_sql() override { sim_->crash(pg_node_); }
   void restart_sql() override { restart(pg_node_); }
   void crash_cache() override { sim_->crash(redis_node_); }
+  void crash_replica() override { sim_->crash(replica_node_); }
+  void restart_replica() override { restart(replica_node_); }
+  void promote_replica() override { cluster_->promote(replica_node_); }
   void pause_replica() override { sim_->network().set_blocked(pg_node_, replica_node_, true); }
   void resume_replica() override { sim_->network().set_blocked(pg_node_, replica_node_, false); }
   void restart_cache() override { restart(redis_node_); }
@@ -70,6 +74,7 @@ class SimBackend final : public Backend {
 
   sim::Simulator* sim_ = nullptr;
   sim::kafka::KafkaBroker* kafka_ = nullptr;
+  sim::pg::PgCluster* cluster_ = nullptr;
   io::Clock* clock_ = nullptr;
   io::SqlStore* sql_ = nullptr;
   io::SqlStore* replica_sql_ = nullptr;

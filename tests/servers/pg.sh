@@ -3,6 +3,7 @@
 #   pg.sh init DIR PORT REPLICA_PORT   create and start a primary and a streaming replica
 #   pg.sh crash DIR primary|replica    pg_ctl stop -m immediate (acknowledged commits survive)
 #   pg.sh start DIR primary|replica    start again (crash recovery runs)
+#   pg.sh promote DIR                  promote the replica (pg_ctl promote, waits)
 #   pg.sh stop DIR                     stop both (fast)
 set -euo pipefail
 bin=$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || true)
@@ -39,6 +40,7 @@ case "$cmd" in
     ;;
   crash) as_pg "$bin/pg_ctl" -D "$dir/${3:?}" -m immediate -w stop > /dev/null ;;
   start) as_pg "$bin/pg_ctl" -D "$dir/${3:?}" -l "$dir/${3}.log" -w start > /dev/null ;;
+  promote) as_pg "$bin/pg_ctl" -D "$dir/replica" -w promote > /dev/null ;;
   stop)
     for d in replica primary; do
       [ -f "$dir/$d/postmaster.pid" ] && as_pg "$bin/pg_ctl" -D "$dir/$d" -m fast -w stop \
