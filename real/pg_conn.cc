@@ -70,6 +70,56 @@ io::Result<std::unique_ptr<PgConn>> PgConn::open(const std::string& conninfo,
   return conn;
 }
 
+bool PgConn::flush(std::int64_t deadline) {
+  for (int flushed = PQflush(conn_); flushed != 0; flushed = PQflush(conn_)) {
+    if (flushed < 0 || !wait(true, deadline)) return false;
+  }
+  return true;
+}
+
+bool PgConn::read_results(std::int64_t deadline, PgRows* out, std::optional<io::Status>* error,
+                          bool* pipeline_sync) {
+  constexpr int kMaxResults = 64;
+  for (int n = 0; n < kMaxResults; ++n) {
+    while (PQisBusy(conn_) != 0) {
+      if (!wait(false, deadline)) return false;
+      if (PQconsumeInput(conn_) == 0) return false;
+    }
+    PGresult* res = PQgetResult(conn_);
+    if (res == nullptr) return true;
+    const ExecStatusType st = PQresultStatus(res);
+    if (st == PGRES_PIPELINE_SYNC) {
+      *pipeline_sync = true;
+      PQclear(res);
+      return true;
+    }
+    if ((st == PGRES_FATAL_ERROR || st == PGRES_PIPELINE_ABORTED) && !*error) {
+      const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      const io::ErrorKind kind = kind_of(state);
+      *error = io::Status::failed(
+          kind, std::string(state ? state : "?????") + " " + PQresultErrorMessage(res),
+          kind == io::ErrorKind::kSerialization || kind == io::ErrorKind::kConnectionLost);
+    } else if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+      out->command = PQcmdStatus(res);
+      const char* tuples = PQcmdTuples(res);
+      out->affected = (tuples && *tuples) ? std::stoll(tuples) : 0;
+      out->rows.clear();
+      for (int r = 0; r < PQntuples(res); ++r) {
+        std::vector<std::optional<std::string>> row;
+        for (int c = 0; c < PQnfields(res); ++c) {
+          if (PQgetisnull(res, r, c))
+            row.emplace_back(std::nullopt);
+          else
+            row.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
+        }
+        out->rows.push_back(std::move(row));
+      }
+    }
+    PQclear(res);
+  }
+  return false;
+}
+
 io::Result<PgRows> PgConn::exec(const std::string& sql,
                                 const std::vector<std::optional<std::string>>& params,
                                 std::int64_t timeout_ns) {
@@ -82,43 +132,44 @@ io::Result<PgRows> PgConn::exec(const std::string& sql,
     return lost("send");
   }
   const std::int64_t deadline = now_ns() + timeout_ns;
-  for (int flushed = PQflush(conn_); flushed != 0; flushed = PQflush(conn_)) {
-    if (flushed < 0 || !wait(true, deadline)) return lost("flush");
-  }
+  if (!flush(deadline)) return lost("flush");
   PgRows out;
   std::optional<io::Status> error;
-  constexpr int kMaxResults = 64;
-  for (int n = 0; n < kMaxResults; ++n) {
-    while (PQisBusy(conn_) != 0) {
-      if (!wait(false, deadline)) return lost("timeout waiting for the server");
-      if (PQconsumeInput(conn_) == 0) return lost("read");
-    }
-    PGresult* res = PQgetResult(conn_);
-    if (res == nullptr) break;
-    const ExecStatusType st = PQresultStatus(res);
-    if (st == PGRES_FATAL_ERROR && !error) {
-      const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-      const io::ErrorKind kind = kind_of(state);
-      error = io::Status::failed(
-          kind, std::string(state ? state : "?????") + " " + PQresultErrorMessage(res),
-          kind == io::ErrorKind::kSerialization || kind == io::ErrorKind::kConnectionLost);
-    } else if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-      out.command = PQcmdStatus(res);
-      const char* tuples = PQcmdTuples(res);
-      out.affected = (tuples && *tuples) ? std::stoll(tuples) : 0;
-      for (int r = 0; r < PQntuples(res); ++r) {
-        std::vector<std::optional<std::string>> row;
-        for (int c = 0; c < PQnfields(res); ++c) {
-          if (PQgetisnull(res, r, c))
-            row.emplace_back(std::nullopt);
-          else
-            row.emplace_back(std::string(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
-        }
-        out.rows.push_back(std::move(row));
-      }
-    }
-    PQclear(res);
+  bool sync = false;
+  if (!read_results(deadline, &out, &error, &sync)) return lost("reading results");
+  if (PQstatus(conn_) == CONNECTION_BAD) return lost("server closed the connection");
+  if (error) return *error;
+  return out;
+}
+
+io::Result<PgRows> PgConn::exec_after(const std::string& prefix, const std::string& sql,
+                                      const std::vector<std::optional<std::string>>& params,
+                                      std::int64_t timeout_ns) {
+  if (conn_ == nullptr) return lost("connection closed");
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+  if (PQenterPipelineMode(conn_) == 0) return lost("pipeline mode");
+  if (PQsendQueryParams(conn_, prefix.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0) == 0 ||
+      PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(),
+                        nullptr, nullptr, 0) == 0 ||
+      PQpipelineSync(conn_) == 0) {
+    return lost("send");
   }
+  const std::int64_t deadline = now_ns() + timeout_ns;
+  if (!flush(deadline)) return lost("flush");
+  PgRows first, out;
+  std::optional<io::Status> error;
+  bool sync = false;
+  if (!read_results(deadline, &first, &error, &sync) ||
+      !read_results(deadline, &out, &error, &sync)) {
+    return lost("reading results");
+  }
+  for (int i = 0; i < 4 && !sync; ++i) {
+    PgRows ignored;
+    if (!read_results(deadline, &ignored, &error, &sync)) return lost("reading the sync");
+  }
+  if (!sync || PQexitPipelineMode(conn_) == 0) return lost("leaving pipeline mode");
   if (PQstatus(conn_) == CONNECTION_BAD) return lost("server closed the connection");
   if (error) return *error;
   return out;

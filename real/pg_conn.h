@@ -42,6 +42,12 @@ class PgConn {
   io::Result<PgRows> exec(const std::string& sql,
                           const std::vector<std::optional<std::string>>& params = {},
                           std::int64_t timeout_ns = kDefaultTimeoutNs);
+  // As exec(), with `prefix` (a statement without parameters, e.g. BEGIN) sent before it in the
+  // same round trip (libpq pipeline mode). An error in either is returned; results are the
+  // second statement's.
+  io::Result<PgRows> exec_after(const std::string& prefix, const std::string& sql,
+                                const std::vector<std::optional<std::string>>& params,
+                                std::int64_t timeout_ns = kDefaultTimeoutNs);
   bool healthy() const;
 
  private:
@@ -49,6 +55,10 @@ class PgConn {
   // Waits until the socket is readable (or writable); false on timeout or error.
   bool wait(bool for_write, std::int64_t deadline_ns);
   io::Status lost(const std::string& what);
+  // Reads one statement's results (until the NULL that ends them) into `out` / `error`.
+  bool read_results(std::int64_t deadline, PgRows* out, std::optional<io::Status>* error,
+                    bool* pipeline_sync);
+  bool flush(std::int64_t deadline);
 
   PGconn* conn_;
 };

@@ -8,8 +8,9 @@ namespace {
 
 class PgTransaction final : public io::SqlTransaction {
  public:
-  PgTransaction(PgStore* store, std::unique_ptr<PgConn> conn)
-      : store_(store), conn_(std::move(conn)) {}
+  // BEGIN is sent lazily, pipelined with the first statement (one round trip saved).
+  PgTransaction(PgStore* store, std::unique_ptr<PgConn> conn, io::Isolation isolation)
+      : store_(store), conn_(std::move(conn)), begin_(pgsql::begin(isolation)) {}
   ~PgTransaction() override { rollback(); }
 
   io::Result<std::optional<io::Row>> get(const std::string& table, const io::Key& key) override;
@@ -39,6 +40,7 @@ class PgTransaction final : public io::SqlTransaction {
   PgStore* store_;
   std::unique_ptr<PgConn> conn_;
   bool finished_ = false;
+  std::string begin_;  // not yet sent while non-empty
 };
 
 io::Status finished_error() {
@@ -47,7 +49,8 @@ io::Status finished_error() {
 
 io::Result<PgRows> PgTransaction::run(const std::string& sql, const pgsql::Params& params) {
   if (finished_ || !conn_) return finished_error();
-  auto res = conn_->exec(sql, params);
+  auto res = begin_.empty() ? conn_->exec(sql, params) : conn_->exec_after(begin_, sql, params);
+  begin_.clear();
   if (!res.is_ok()) {
     // PostgreSQL has aborted the transaction; end it so the connection can be reused.
     if (conn_->healthy()) (void)conn_->exec("ROLLBACK");
@@ -151,6 +154,10 @@ io::Result<std::vector<io::Row>> PgTransaction::scan(const std::string& table,
 
 io::Status PgTransaction::commit() {
   if (finished_ || !conn_) return finished_error();
+  if (!begin_.empty()) {  // nothing was executed: nothing to commit
+    finish();
+    return io::Status::ok();
+  }
   auto res = conn_->exec("COMMIT");
   const bool healthy = conn_->healthy();
   finish();
@@ -168,7 +175,7 @@ io::Status PgTransaction::commit() {
 
 void PgTransaction::rollback() {
   if (finished_) return;
-  if (conn_ && conn_->healthy()) (void)conn_->exec("ROLLBACK");
+  if (conn_ && conn_->healthy() && begin_.empty()) (void)conn_->exec("ROLLBACK");
   finish();
 }
 
@@ -279,12 +286,8 @@ io::Status PgStore::create_table(const io::TableSchema& schema) {
 io::Result<std::unique_ptr<io::SqlTransaction>> PgStore::begin(io::Isolation isolation) {
   auto conn = acquire();
   if (!conn.is_ok()) return conn.status();
-  auto res = conn.value()->exec(pgsql::begin(isolation));
-  if (!res.is_ok()) {
-    release(std::move(conn.value()));
-    return res.status();
-  }
-  return std::unique_ptr<io::SqlTransaction>(new PgTransaction(this, std::move(conn.value())));
+  return std::unique_ptr<io::SqlTransaction>(
+      new PgTransaction(this, std::move(conn.value()), isolation));
 }
 
 }  // namespace fl::real

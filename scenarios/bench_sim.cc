@@ -170,11 +170,12 @@ int cmd_bench_sim(const std::vector<std::string>& args, std::ostream& out, std::
 
 int cmd_bench(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   if (args.empty()) {
-    err << "faultline bench: usage: faultline bench sim|checkers\n";
+    err << "faultline bench: usage: faultline bench sim|pg|checkers\n";
     return kExitUsage;
   }
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "sim") return cmd_bench_sim(rest, out, err);
+  if (args[0] == "pg") return cmd_bench_pg(rest, out, err);
   err << "faultline bench: unknown benchmark '" << args[0] << "'\n";
   return kExitUsage;
 }

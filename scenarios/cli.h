@@ -18,6 +18,7 @@ int cmd_run(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 int cmd_replay(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int cmd_list(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int cmd_bench(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int cmd_bench_pg(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int cmd_bench_sim(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 // Parses a whole decimal uint64 ("42"); false on anything else (sign, spaces, overflow).

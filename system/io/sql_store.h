@@ -126,7 +126,8 @@ class SqlStore {
 
   // CREATE TABLE IF NOT EXISTS; an existing table with another schema is kConstraint.
   virtual Status create_table(const TableSchema& schema) = 0;
-  // Starts a transaction. Failed with kConnectionLost/kUnavailable if the database is down.
+  // Starts a transaction. May fail with kConnectionLost/kUnavailable if the database is down,
+  // or succeed and leave that to the first statement (implementations may defer BEGIN).
   virtual Result<std::unique_ptr<SqlTransaction>> begin(Isolation isolation) = 0;
 };
 
