@@ -18,6 +18,7 @@
 #include "real/http_rpc.h"
 #include "real/node_runtime.h"
 #include "real/redis_cache.h"
+#include "real/stores_from_env.h"
 #include "system/selftest/echo_service.h"
 
 namespace fl::real {
@@ -231,6 +232,25 @@ TEST(RealRedis, UrlParsingAndRefusedConnectionsFailRetryably) {
     EXPECT_TRUE(r.status().retryable());
     EXPECT_EQ(r.status().kind(), io::ErrorKind::kConnectionLost);
   });
+}
+
+}  // namespace
+}  // namespace fl::real
+
+namespace fl::real {
+namespace {
+
+TEST(RealStores, FromTheEnvironmentWithClearErrors) {
+  ::setenv("REDIS_URL", "not-a-url", 1);
+  auto bad = cache_from_env();
+  EXPECT_TRUE(bad.status().is_failed());
+  EXPECT_NE(bad.status().message().find("REDIS_URL"), std::string::npos);
+  EXPECT_TRUE(cache_from_env("redis://127.0.0.1:7000").is_ok());
+  ::unsetenv("KAFKA_BROKERS");
+  EXPECT_NE(events_from_env("c").status().message().find("KAFKA_BROKERS"), std::string::npos);
+  ::setenv("KAFKA_BROKERS", "127.0.0.1:9092", 1);
+  EXPECT_TRUE(events_from_env("c").is_ok());
+  EXPECT_NE(sql_from_env(), nullptr);
 }
 
 }  // namespace
