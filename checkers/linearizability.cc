@@ -1,0 +1,236 @@
+#include "checkers/linearizability.h"
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+namespace fl::checkers {
+namespace {
+
+struct Entry {
+  bool is_call = true;
+  std::size_t op = 0;      // index into the partition's ops
+  Entry* match = nullptr;  // call <-> return
+  Entry* prev = nullptr;
+  Entry* next = nullptr;
+};
+
+using Bits = std::vector<std::uint64_t>;
+
+struct CacheKey {
+  Bits bits;
+  std::string state;
+  bool operator==(const CacheKey& o) const { return bits == o.bits && state == o.state; }
+};
+struct CacheHash {
+  std::size_t operator()(const CacheKey& k) const {
+    std::size_t h = std::hash<std::string>()(k.state);
+    for (std::uint64_t w : k.bits) h = (h ^ w) * 0x100000001b3ULL + (h >> 17);
+    return h;
+  }
+};
+
+void lift(Entry* call) {
+  Entry* ret = call->match;
+  call->prev->next = call->next;
+  if (call->next) call->next->prev = call->prev;
+  ret->prev->next = ret->next;
+  if (ret->next) ret->next->prev = ret->prev;
+}
+
+void unlift(Entry* call) {
+  Entry* ret = call->match;
+  ret->prev->next = ret;
+  if (ret->next) ret->next->prev = ret;
+  call->prev->next = call;
+  if (call->next) call->next->prev = call;
+}
+
+// Builds the time-ordered entry list (calls before returns at equal times: intervals are closed).
+std::vector<Entry> build(const std::vector<LinOp>& ops, const std::vector<std::size_t>& idx) {
+  struct Ev {
+    std::int64_t t;
+    bool is_return;
+    std::size_t op;
+  };
+  std::vector<Ev> evs;
+  for (std::size_t i = 0; i < idx.size(); ++i) {
+    evs.push_back({ops[idx[i]].call, false, i});
+    evs.push_back({ops[idx[i]].unknown ? LinOp::kNever : ops[idx[i]].ret, true, i});
+  }
+  std::stable_sort(evs.begin(), evs.end(), [](const Ev& x, const Ev& y) {
+    return x.t != y.t ? x.t < y.t : (!x.is_return && y.is_return);
+  });
+  std::vector<Entry> entries(evs.size() + 1);  // [0] is the sentinel head
+  std::vector<Entry*> call_of(idx.size(), nullptr);
+  for (std::size_t i = 0; i < evs.size(); ++i) {
+    Entry& e = entries[i + 1];
+    e.is_call = !evs[i].is_return;
+    e.op = evs[i].op;
+    e.prev = &entries[i];
+    entries[i].next = &e;
+    if (e.is_call) {
+      call_of[e.op] = &e;
+    } else {
+      e.match = call_of[e.op];
+      call_of[e.op]->match = &e;
+    }
+  }
+  return entries;
+}
+
+struct KeyResult {
+  Validity valid = Validity::kTrue;
+  std::vector<std::size_t> best;  // longest linearized prefix (partition-local op indexes)
+  std::size_t stuck = 0;
+  std::vector<std::string> states;
+  std::uint64_t steps = 0;
+};
+
+KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t>& idx,
+                    const Model& model, const LinOptions& options) {
+  KeyResult result;
+  if (idx.empty()) return result;
+  std::vector<Entry> entries = build(ops, idx);
+  Entry* head = &entries[0];
+  Bits bits((idx.size() + 63) / 64, 0);
+  std::unordered_set<CacheKey, CacheHash> cache;
+  struct Frame {
+    Entry* call;
+    std::string state;
+  };
+  std::vector<Frame> stack;
+  std::string state = model.init();
+  std::size_t best_depth = 0;
+  Entry* e = head->next;
+  while (head->next != nullptr) {
+    if (++result.steps > options.max_steps) {
+      result.valid = Validity::kUnknown;
+      return result;
+    }
+    if (e->is_call) {
+      std::string next;
+      bool advanced = false;
+      if (model.step(state, ops[idx[e->op]], &next)) {
+        Bits nb = bits;
+        nb[e->op / 64] |= 1ULL << (e->op % 64);
+        if (cache.insert(CacheKey{nb, next}).second) {
+          stack.push_back({e, state});
+          bits.swap(nb);
+          state = std::move(next);
+          lift(e);
+          e = head->next;
+          advanced = true;
+          if (stack.size() > best_depth) {
+            best_depth = stack.size();
+            result.best.clear();
+            for (const Frame& f : stack) result.best.push_back(f.call->op);
+          }
+        }
+      }
+      if (!advanced) e = e->next;
+      continue;
+    }
+    // A return whose call is not linearized yet: backtrack.
+    if (stack.empty()) {
+      result.valid = Validity::kFalse;
+      result.stuck = e->op;
+      return result;
+    }
+    if (stack.size() == best_depth && result.states.size() < 16) result.states.push_back(state);
+    Frame top = std::move(stack.back());
+    stack.pop_back();
+    state = std::move(top.state);
+    bits[top.call->op / 64] &= ~(1ULL << (top.call->op % 64));
+    unlift(top.call);
+    e = top.call->next;
+  }
+  return result;
+}
+
+}  // namespace
+
+const char* to_string(Validity v) {
+  switch (v) {
+    case Validity::kTrue:
+      return "true";
+    case Validity::kFalse:
+      return "false";
+    case Validity::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::string Model::describe(const LinOp& op) const {
+  std::string s = op.f + "(" + op.a + (op.b.empty() ? "" : ", " + op.b) + ")";
+  if (op.unknown) return s + " -> ?";
+  if (op.f == "cas") return s + (op.ok ? " -> ok" : " -> fail");
+  if (op.f == "read" || op.f == "get") return s + " -> " + (op.exists ? op.out : "nil");
+  return s;
+}
+
+LinResult check_linearizable(const std::vector<LinOp>& ops, const Model& model,
+                             LinOptions options) {
+  std::map<std::string, std::vector<std::size_t>> by_key;  // ordered: reports are stable
+  for (std::size_t i = 0; i < ops.size(); ++i) by_key[ops[i].key].push_back(i);
+  // Keys are searched round-robin under a doubling step budget, so the key that fails most
+  // cheaply is found first (a failing history needs only one failing key), and no key's long
+  // search starves the others. The re-searches cost at most about twice the final budget.
+  std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> undecided;
+  for (const auto& kv : by_key) undecided.push_back(&kv);
+  LinResult out;
+  constexpr std::uint64_t kFirstBudget = 1000;
+  for (std::uint64_t budget = kFirstBudget; !undecided.empty(); budget *= 4) {
+    const bool last_round = budget >= options.max_steps;
+    LinOptions round{std::min(budget, options.max_steps)};
+    std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> still;
+    for (const auto* kv : undecided) {
+      KeyResult r = check_key(ops, kv->second, model, round);
+      out.steps += r.steps;
+      if (r.valid == Validity::kTrue) continue;
+      if (r.valid == Validity::kFalse) {
+        out.valid = Validity::kFalse;
+        out.key = kv->first;
+        for (std::size_t local : r.best) out.linearized.push_back(kv->second[local]);
+        out.stuck_op = kv->second[r.stuck];
+        out.states_before = r.states;
+        return out;  // false beats everything
+      }
+      still.push_back(kv);
+    }
+    undecided.swap(still);
+    if (last_round && !undecided.empty()) {
+      out.valid = Validity::kUnknown;
+      out.key = undecided.front()->first;
+      return out;
+    }
+  }
+  return out;
+}
+
+nlohmann::json LinResult::to_json(const std::vector<LinOp>& ops, const Model& model) const {
+  nlohmann::json j = {
+      {"valid", valid == Validity::kUnknown ? nlohmann::json("unknown")
+                                            : nlohmann::json(valid == Validity::kTrue)},
+      {"model", model.name()},
+      {"steps", steps}};
+  if (valid == Validity::kTrue) return j;
+  j["key"] = key;
+  if (valid == Validity::kUnknown) {
+    j["reason"] = "search budget exhausted";
+    return j;
+  }
+  nlohmann::json lin = nlohmann::json::array();
+  for (std::size_t i : linearized) {
+    lin.push_back(
+        {{"op", model.describe(ops[i])}, {"process", ops[i].process}, {"source", ops[i].source}});
+  }
+  j["linearized_prefix"] = lin;
+  const LinOp& s = ops[stuck_op];
+  j["cannot_linearize"] = {{"op", model.describe(s)}, {"process", s.process}, {"source", s.source}};
+  j["states_before"] = states_before;
+  return j;
+}
+
+}  // namespace fl::checkers
