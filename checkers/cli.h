@@ -12,5 +12,8 @@ namespace fl::checkers {
 //   [--max-steps N]`: prints the verdict as JSON (with "valid"); exit 0 valid, 1 invalid,
 // 2 unknown or bad input.
 int check_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `faultline bench checkers [--histories DIR]`.
+int bench_checkers_command(const std::vector<std::string>& args, std::ostream& out,
+                           std::ostream& err);
 
 }  // namespace fl::checkers

@@ -1,6 +1,7 @@
 #include "checkers/linearizability.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <unordered_set>
 
@@ -15,18 +16,43 @@ struct Entry {
   Entry* next = nullptr;
 };
 
-using Bits = std::vector<std::uint64_t>;
+// The set of linearized ops: inline for up to 512 ops per key (no allocation per search step),
+// on the heap beyond.
+class Bits {
+ public:
+  static constexpr std::size_t kInlineWords = 8;
+  explicit Bits(std::size_t n) : words_((n + 63) / 64) {
+    if (words_ > kInlineWords) heap_.assign(words_, 0);
+  }
+  void set(std::size_t i) { data()[i / 64] |= 1ULL << (i % 64); }
+  void clear(std::size_t i) { data()[i / 64] &= ~(1ULL << (i % 64)); }
+  bool operator==(const Bits& o) const {
+    return words_ == o.words_ && std::equal(data(), data() + words_, o.data());
+  }
+  std::size_t hash() const {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    for (std::size_t i = 0; i < words_; ++i) h = (h ^ data()[i]) * 0x100000001b3ULL;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+
+ private:
+  std::uint64_t* data() { return words_ > kInlineWords ? heap_.data() : inline_.data(); }
+  const std::uint64_t* data() const {
+    return words_ > kInlineWords ? heap_.data() : inline_.data();
+  }
+  std::size_t words_;
+  std::array<std::uint64_t, kInlineWords> inline_{};
+  std::vector<std::uint64_t> heap_;
+};
 
 struct CacheKey {
   Bits bits;
   std::string state;
-  bool operator==(const CacheKey& o) const { return bits == o.bits && state == o.state; }
+  bool operator==(const CacheKey& o) const { return state == o.state && bits == o.bits; }
 };
 struct CacheHash {
   std::size_t operator()(const CacheKey& k) const {
-    std::size_t h = std::hash<std::string>()(k.state);
-    for (std::uint64_t w : k.bits) h = (h ^ w) * 0x100000001b3ULL + (h >> 17);
-    return h;
+    return k.bits.hash() * 31 + std::hash<std::string>()(k.state);
   }
 };
 
@@ -93,7 +119,7 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
   if (idx.empty()) return result;
   std::vector<Entry> entries = build(ops, idx);
   Entry* head = &entries[0];
-  Bits bits((idx.size() + 63) / 64, 0);
+  Bits bits(idx.size());
   std::unordered_set<CacheKey, CacheHash> cache;
   struct Frame {
     Entry* call;
@@ -112,11 +138,9 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
       std::string next;
       bool advanced = false;
       if (model.step(state, ops[idx[e->op]], &next)) {
-        Bits nb = bits;
-        nb[e->op / 64] |= 1ULL << (e->op % 64);
-        if (cache.insert(CacheKey{nb, next}).second) {
+        bits.set(e->op);
+        if (cache.insert(CacheKey{bits, next}).second) {
           stack.push_back({e, state});
-          bits.swap(nb);
           state = std::move(next);
           lift(e);
           e = head->next;
@@ -126,6 +150,8 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
             result.best.clear();
             for (const Frame& f : stack) result.best.push_back(f.call->op);
           }
+        } else {
+          bits.clear(e->op);
         }
       }
       if (!advanced) e = e->next;
@@ -141,7 +167,7 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
     Frame top = std::move(stack.back());
     stack.pop_back();
     state = std::move(top.state);
-    bits[top.call->op / 64] &= ~(1ULL << (top.call->op % 64));
+    bits.clear(top.call->op);
     unlift(top.call);
     e = top.call->next;
   }
@@ -181,7 +207,9 @@ LinResult check_linearizable(const std::vector<LinOp>& ops, const Model& model,
   for (const auto& kv : by_key) undecided.push_back(&kv);
   LinResult out;
   constexpr std::uint64_t kFirstBudget = 1000;
-  for (std::uint64_t budget = kFirstBudget; !undecided.empty(); budget *= 4) {
+  // One key: nothing to interleave with, so no re-searches.
+  for (std::uint64_t budget = undecided.size() == 1 ? options.max_steps : kFirstBudget;
+       !undecided.empty(); budget *= 4) {
     const bool last_round = budget >= options.max_steps;
     LinOptions round{std::min(budget, options.max_steps)};
     std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> still;

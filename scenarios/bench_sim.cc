@@ -5,6 +5,9 @@
 #include <iomanip>
 
 #include "scenarios/cli.h"
+#ifdef FL_HAVE_CHECKERS
+#include "checkers/cli.h"
+#endif
 #include "sim/pg/sim_sql_store.h"
 #include "sim/simulator.h"
 #include "system/selftest/echo_service.h"
@@ -176,6 +179,9 @@ int cmd_bench(const std::vector<std::string>& args, std::ostream& out, std::ostr
   const std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "sim") return cmd_bench_sim(rest, out, err);
   if (args[0] == "pg") return cmd_bench_pg(rest, out, err);
+#ifdef FL_HAVE_CHECKERS
+  if (args[0] == "checkers") return fl::checkers::bench_checkers_command(rest, out, err);
+#endif
   err << "faultline bench: unknown benchmark '" << args[0] << "'\n";
   return kExitUsage;
 }
