@@ -29,7 +29,8 @@ std::vector<std::string> allowed_prefixes(const std::string& path) {
   if (top == "checkers") return {"checkers/", "history/"};
   if (top == "history") return {"history/"};
   if (top == "workloads") return {"workloads/", "system/", "history/"};
-  if (top == "nemeses") return {"nemeses/", "history/"};
+  // Nemeses draw their schedules from the seam's seeded PRNG (std-only header).
+  if (top == "nemeses") return {"nemeses/", "history/", "system/io/random.h"};
   if (top == "reports") return {"reports/", "history/", "checkers/"};
   return {""};  // scenarios/ and tests/ may include everything
 }
