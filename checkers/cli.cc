@@ -1,9 +1,11 @@
 #include "checkers/cli.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <sstream>
 
+#include "checkers/elle/list_append.h"
 #include "checkers/formats.h"
 #include "checkers/models.h"
 
@@ -46,8 +48,8 @@ std::string parse_args(const std::vector<std::string>& args, CheckArgs* a) {
   if (a->failed_cas != "evidence" && a->failed_cas != "never-happened") {
     return "--failed-cas takes evidence or never-happened";
   }
-  if (!a->model.empty() && make_model(a->model) == nullptr) {
-    return "unknown model '" + a->model + "' (register, cas-register, kv)";
+  if (!a->model.empty() && a->model != "list-append" && make_model(a->model) == nullptr) {
+    return "unknown model '" + a->model + "' (register, cas-register, kv, list-append)";
   }
   return "";
 }
@@ -106,6 +108,17 @@ int check_command(const std::vector<std::string>& args, std::ostream& out, std::
     if (!history::read_jsonl(in, &h, &pe)) {
       err << "faultline check: " << a.path << ": " << pe.to_string() << "\n";
       return 2;
+    }
+    const bool txns =
+        std::any_of(h.ops.begin(), h.ops.end(), [](const history::Op& o) { return o.f == "txn"; });
+    if (a.model == "list-append" || (a.model.empty() && txns)) {
+      const elle::ElleResult r = elle::check_list_append(h);
+      if (!r.error.empty()) {
+        err << "faultline check: " << a.path << ": " << r.error << "\n";
+        return 2;
+      }
+      out << r.to_json().dump(2) << "\n";
+      return r.valid == Validity::kTrue ? 0 : 1;
     }
     const FailedCas fc =
         a.failed_cas == "evidence" ? FailedCas::kEvidence : FailedCas::kNeverHappened;
