@@ -1,0 +1,31 @@
+// HTML reports for runs and sweeps. A run's report is ONE self-contained file (inline CSS, inline
+// SVG, a few lines of inline script, nothing fetched from the network) that a reader opens from
+// disk: the run's header (scenario, seed, mode, verdict, trace hash, reproduce command, drawn
+// faults), a timeline of operations per process with nemesis intervals shaded, a latency scatter
+// and a throughput plot, and each checker anomaly explained with links into the timeline.
+//
+// Every text that comes from a run (op values, fault targets, explanations, problems) is escaped:
+// nothing in a history can inject markup or script into the page.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace fl::reports {
+
+// Reads run_dir/results.json (required), run_dir/history.jsonl and run_dir/trace.txt, and writes
+// run_dir/report.html. Returns "" on success, else a one-line error naming the file and what was
+// wrong (missing or malformed results.json, malformed history.jsonl, unreadable trace.txt, an
+// unwritable output). A run directory written before histories were recorded (no history.jsonl)
+// or without a trace still gets a report: the page says plainly what was absent. Never throws.
+std::string write_run_report(const std::string& run_dir);
+
+// Writes sweep_dir/index.html for a sweep. `sweep` is
+//   {"scenario", "mode", "seeds": [{"seed", "result", "dir", "wall_ms", "problems": [..]}],
+//    "summary": {...}}
+// where "dir" is the run directory relative to sweep_dir. Failing seeds come first (fail, then
+// unknown, then pass; by seed within each), each linking to its dir/report.html. Returns "" or an
+// error (malformed sweep object, unwritable output). Unknown fields are ignored. Never throws.
+std::string write_sweep_index(const std::string& sweep_dir, const nlohmann::json& sweep);
+
+}  // namespace fl::reports
