@@ -1,0 +1,62 @@
+// The "elle-list-append" and "elle-rw-register" registry entries: run the Elle analysis and
+// judge it against the expected consistency model.
+#include <algorithm>
+
+#include "checkers/checker_impls.h"
+#include "checkers/elle/list_append.h"
+
+namespace fl::checkers {
+namespace {
+
+const std::vector<std::string>& known_models() {
+  static const std::vector<std::string> m = {"read-committed", "snapshot-isolation", "serializable",
+                                             "strict-serializable"};
+  return m;
+}
+
+CheckOutcome judge(const elle::ElleResult& r, const std::string& expected) {
+  CheckOutcome o;
+  o.result = r.to_json();
+  o.result["expected"] = expected;
+  if (!r.error.empty()) {
+    o.valid = Validity::kUnknown;
+    return o;
+  }
+  const bool ruled_out =
+      std::find(r.not_models.begin(), r.not_models.end(), expected) != r.not_models.end();
+  o.valid = ruled_out ? Validity::kFalse : Validity::kTrue;
+  return o;
+}
+
+bool expected_model(const nlohmann::json& options, std::string* expected, CheckOutcome* bad) {
+  *expected = "strict-serializable";
+  if (!options.contains("expected")) return true;
+  const auto& e = options["expected"];
+  const auto& m = known_models();
+  if (!e.is_string() || std::find(m.begin(), m.end(), e.get<std::string>()) == m.end()) {
+    *bad = option_error(
+        "expected takes read-committed, snapshot-isolation, serializable or strict-serializable");
+    return false;
+  }
+  *expected = e.get<std::string>();
+  return true;
+}
+
+}  // namespace
+
+CheckOutcome run_elle_list_append(const nlohmann::json& options, const history::History& h) {
+  std::string expected;
+  CheckOutcome bad;
+  if (!expected_model(options, &expected, &bad)) return bad;
+  return judge(elle::check_list_append(h), expected);
+}
+
+CheckOutcome run_elle_rw_register(const nlohmann::json& options, const history::History& h) {
+  std::string expected;
+  CheckOutcome bad;
+  if (!expected_model(options, &expected, &bad)) return bad;
+  (void)h;
+  return option_error("elle-rw-register: not built yet");
+}
+
+}  // namespace fl::checkers

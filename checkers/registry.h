@@ -1,0 +1,46 @@
+// The checker registry: every checker by name, one calling convention, composable verdicts.
+// The harness (scenarios/) and `faultline check` call checkers only through this.
+//
+// Names and options (a JSON object; unknown keys are an error):
+//   "linearizable"       {"model": register|cas-register|kv|set|mutex (default: guessed from the
+//                         ops), "failed-cas": evidence|never-happened, "max-steps": N}
+//   "elle-list-append",  {"expected": read-committed|snapshot-isolation|serializable|
+//   "elle-rw-register"    strict-serializable (default strict-serializable)}: invalid iff an
+//                         anomaly rules out the expected model; every anomaly found is listed,
+//                         with the models it rules out.
+//   "bank"               {"total": N, "negative-allowed": bool}
+//   "set"                {}
+//   "counter"            {}
+// Every result is {"valid": true|false|"unknown", "checker": name, "anomalies": [{"type",
+// "explanation", "ops": [history op indexes]}], ...}. Nemesis ops are ignored by every checker.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "checkers/linearizability.h"
+#include "history/history.h"
+
+namespace fl::checkers {
+
+// Result of one named checker: valid, and JSON with at least {"valid": true|false|"unknown",
+// "anomalies": [{"type": "...", "explanation": "...", "ops": [history op indexes]}], ...}.
+struct CheckOutcome {
+  Validity valid = Validity::kUnknown;
+  nlohmann::json result;
+};
+
+// Runs checker `name` with `options` (a JSON object; unknown keys are an error) on `h`.
+// Unknown name or bad options: kUnknown with result["error"]. A checker that throws: kUnknown
+// with the error. Never throws.
+CheckOutcome run_checker(const std::string& name, const nlohmann::json& options,
+                         const history::History& h);
+std::vector<std::string> checker_names();
+// false beats unknown beats true.
+Validity compose(const std::vector<Validity>& parts);
+
+// The JSON spelling of a validity: true, false or "unknown".
+nlohmann::json validity_json(Validity v);
+
+}  // namespace fl::checkers

@@ -1,0 +1,89 @@
+// The "linearizable" registry entry: our history -> LinOps -> Wing-Gong-Lowe search, with the
+// failing operations named by their history op indexes.
+#include <algorithm>
+
+#include "checkers/checker_impls.h"
+#include "checkers/formats.h"
+#include "checkers/models.h"
+
+namespace fl::checkers {
+namespace {
+
+std::string guess_model(const std::vector<LinOp>& ops) {
+  bool cas = false, kv = false;
+  for (const auto& op : ops) {
+    cas = cas || op.f == "cas";
+    kv = kv || op.f == "get" || op.f == "put" || op.f == "append";
+  }
+  return kv ? "kv" : cas ? "cas-register" : "register";
+}
+
+// LinOp::source is the 1-based position in h.ops; reports use the op's own index.
+std::int64_t history_index(const history::History& h, std::size_t source) {
+  if (source == 0 || source > h.ops.size()) return static_cast<std::int64_t>(source);
+  return h.ops[source - 1].index;
+}
+
+}  // namespace
+
+CheckOutcome option_error(const std::string& message) {
+  CheckOutcome o;
+  o.valid = Validity::kUnknown;
+  o.result = {{"error", message}, {"anomalies", nlohmann::json::array()}};
+  return o;
+}
+
+CheckOutcome run_linearizable(const nlohmann::json& options, const history::History& h) {
+  const std::string model_name = options.value("model", std::string());
+  const std::string failed = options.value("failed-cas", std::string("evidence"));
+  if (failed != "evidence" && failed != "never-happened") {
+    return option_error("failed-cas takes evidence or never-happened");
+  }
+  LinOptions lin;
+  if (options.contains("max-steps")) {
+    if (!options["max-steps"].is_number_unsigned() ||
+        options["max-steps"].get<std::uint64_t>() == 0) {
+      return option_error("max-steps takes a positive whole number");
+    }
+    lin.max_steps = options["max-steps"].get<std::uint64_t>();
+  }
+  if (!model_name.empty() && make_model(model_name) == nullptr) {
+    std::string known;
+    for (const auto& n : model_names()) known += (known.empty() ? "" : ", ") + n;
+    return option_error("unknown model '" + model_name + "' (" + known + ")");
+  }
+  const FailedCas fc = failed == "evidence" ? FailedCas::kEvidence : FailedCas::kNeverHappened;
+  std::vector<LinOp> ops;
+  FormatError fe;
+  if (!ops_from_history(h, fc, &ops, &fe, model_name == "kv")) {
+    return option_error("history " + fe.to_string());
+  }
+  const std::string name = model_name.empty() ? guess_model(ops) : model_name;
+  const auto model = make_model(name);
+  const LinResult r = check_linearizable(ops, *model, lin);
+  CheckOutcome o;
+  o.valid = r.valid;
+  o.result = r.to_json(ops, *model);
+  o.result["operations"] = ops.size();
+  nlohmann::json anomalies = nlohmann::json::array();
+  if (r.valid == Validity::kFalse) {
+    nlohmann::json idx = nlohmann::json::array();
+    constexpr std::size_t kMaxContext = 8;  // the last linearized ops shown before the stuck one
+    const std::size_t from =
+        r.linearized.size() > kMaxContext ? r.linearized.size() - kMaxContext : 0;
+    for (std::size_t i = from; i < r.linearized.size(); ++i) {
+      idx.push_back(history_index(h, ops[r.linearized[i]].source));
+    }
+    idx.push_back(history_index(h, ops[r.stuck_op].source));
+    anomalies.push_back(
+        {{"type", "nonlinearizable"},
+         {"explanation", "key '" + r.key + "': " + model->describe(ops[r.stuck_op]) + " (process " +
+                             std::to_string(ops[r.stuck_op].process) +
+                             ") cannot be linearized after the longest legal prefix"},
+         {"ops", idx}});
+  }
+  o.result["anomalies"] = anomalies;
+  return o;
+}
+
+}  // namespace fl::checkers
