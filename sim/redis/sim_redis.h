@@ -31,6 +31,9 @@ class RedisServer {
   int node() const { return node_; }
   Simulator* sim() const { return sim_; }
   const RedisOptions& options() const { return options_; }
+  // A process kill (not a power loss) is coming: what Redis wrote to the AOF is in the OS page
+  // cache and survives it, fsynced or not (used by SimFaultPort's kill without lose_unsynced).
+  void keep_written() { fsynced_ = aof_.size(); }
 
   // Runs one command atomically at the server (Redis is single-threaded) at the server's wall
   // time; its effects go to the append-only file.
