@@ -1,0 +1,41 @@
+// Transactions with bounded retries, shared by the orchestrator and the participants.
+//
+// run_transaction() runs `body` in a fresh transaction and commits it. A serialization failure
+// (or a connection lost before COMMIT was sent: nothing committed) is retried with backoff, at
+// most `max_attempts` times. An indeterminate COMMIT is returned as such: the caller must
+// re-read to learn whether it happened (never assume either way).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "system/io/clock.h"
+#include "system/io/sql_store.h"
+#include "system/io/status.h"
+
+namespace fl::saga {
+
+constexpr int kMaxTxnAttempts = 8;
+constexpr std::int64_t kTxnBackoffNs = 5 * io::kNsPerMs;
+constexpr std::int64_t kTxnBackoffMaxNs = 200 * io::kNsPerMs;
+
+// The body's verdict: commit, or stop without writing (e.g. the request is a duplicate).
+enum class TxnAction : std::uint8_t { kCommit, kRollback };
+
+// `body` returns ok with an action, or a non-ok Status that aborts the transaction (retried when
+// it is a serialization failure). Returns ok (committed or rolled back by choice), failed
+// (nothing committed), or indeterminate (COMMIT's outcome unknown).
+io::Status run_transaction(io::SqlStore& sql, io::Clock& clock, io::Isolation isolation,
+                           const std::function<io::Result<TxnAction>(io::SqlTransaction&)>& body,
+                           int max_attempts = kMaxTxnAttempts);
+
+// Creates every table, retrying retryable failures a bounded number of times.
+io::Status create_tables(io::SqlStore& sql, io::Clock& clock,
+                         const std::vector<io::TableSchema>& schemas);
+
+// Reads one text / int column of a row (asserting its type).
+const std::string& text_at(const io::Row& row, std::size_t column);
+std::int64_t int_at(const io::Row& row, std::size_t column);
+
+}  // namespace fl::saga
