@@ -1,0 +1,73 @@
+// JSON request bodies and responses for the HTTP APIs: strict parsing with named limits, typed
+// field readers that collect the first error, and the {"error": "..."} shape every 4xx/5xx uses.
+//
+// Contract: parse_object() accepts exactly one JSON object of at most kMaxApiBodyBytes, nested at
+// most kMaxJsonDepth deep; anything else is an error text (never an exception). A FieldReader
+// reads declared fields of one object; the first problem (missing, wrong type, out of range,
+// too long, an undeclared field) is kept and later reads return defaults, so a handler validates
+// the whole body before it applies anything (nothing half-applied).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "system/io/transport.h"
+
+namespace fl::api {
+
+using Json = nlohmann::json;
+
+constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
+constexpr int kMaxJsonDepth = 32;
+constexpr std::size_t kMaxIdBytes = 128;        // ids, skus, keys
+constexpr std::size_t kMaxTextBytes = 4096;     // names, messages
+constexpr std::int64_t kMaxQuantity = 1000000;  // items per sku or per reservation
+
+// 200..599 with a JSON body (dumped compactly; invalid UTF-8 is replaced, never thrown).
+io::Response json_response(int status, const Json& body);
+// {"error": message} with a 4xx/5xx status.
+io::Response error_response(int status, const std::string& message);
+
+// The nesting depth of a JSON text (brackets outside strings); -1 if brackets do not balance.
+int json_depth(const std::string& text);
+
+// Parses `body` as a JSON object within the limits above; nullopt and *error otherwise.
+std::optional<Json> parse_object(const std::string& body, std::string* error);
+
+class FieldReader {
+ public:
+  // REQUIRES: object.is_object(); `object` outlives the reader.
+  explicit FieldReader(const Json& object, std::string where = "body");
+
+  // A string of 1..max_bytes bytes. Optional fields return `fallback` when absent.
+  std::string text(const std::string& name, std::size_t max_bytes, bool required = true,
+                   const std::string& fallback = "");
+  // An integer (JSON number without fraction) in [min, max].
+  std::int64_t integer(const std::string& name, std::int64_t min, std::int64_t max,
+                       bool required = true, std::int64_t fallback = 0);
+  // A nested object (a copy); an empty object when absent and optional.
+  Json object(const std::string& name, bool required = true);
+
+  // Fails if the object has a field no reader asked for. Call after the reads.
+  void no_other_fields();
+
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  const Json* find(const std::string& name, bool required);
+  void fail(const std::string& message);
+
+  const Json& object_;
+  std::string where_;
+  std::set<std::string> read_;
+  std::string error_;
+};
+
+// A path id segment: 1..kMaxIdBytes of [A-Za-z0-9_.:-].
+bool valid_id(const std::string& id);
+
+}  // namespace fl::api

@@ -1,0 +1,134 @@
+#include "system/api/router.h"
+
+#include "system/api/json_body.h"
+#include "system/io/assert.h"
+
+namespace fl::api {
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool is_capture(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+}  // namespace
+
+bool percent_decode(const std::string& in, bool plus_is_space, std::string* out) {
+  FL_ASSERT(out != nullptr);
+  out->clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      const int hi = hex_value(in[i + 1]);
+      const int lo = hex_value(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out->push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out->push_back(' ');
+    } else {
+      out->push_back(c);
+    }
+  }
+  return true;
+}
+
+bool split_path(const std::string& path, std::vector<std::string>* segments) {
+  FL_ASSERT(segments != nullptr);
+  segments->clear();
+  if (path.empty() || path[0] != '/' || path.size() > io::kMaxPathBytes) return false;
+  std::size_t start = 1;
+  while (start <= path.size()) {  // at most one pass per segment, bounded below
+    const std::size_t slash = path.find('/', start);
+    const std::size_t end = slash == std::string::npos ? path.size() : slash;
+    if (end > start) {
+      if (segments->size() >= kMaxPathSegments) return false;
+      segments->push_back(path.substr(start, end - start));
+    } else if (slash != std::string::npos) {
+      return false;  // "//": an empty segment
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return true;
+}
+
+bool parse_query(const std::string& query, std::map<std::string, std::string>* out) {
+  FL_ASSERT(out != nullptr);
+  std::size_t start = 0;
+  std::size_t pairs = 0;
+  while (start < query.size()) {
+    if (++pairs > kMaxQueryParams) return false;
+    std::size_t amp = query.find('&', start);
+    if (amp == std::string::npos) amp = query.size();
+    const std::string pair = query.substr(start, amp - start);
+    const std::size_t eq = pair.find('=');
+    std::string key, value;
+    if (!percent_decode(pair.substr(0, eq), true, &key) || key.empty()) return false;
+    if (eq != std::string::npos && !percent_decode(pair.substr(eq + 1), true, &value)) {
+      return false;
+    }
+    out->emplace(std::move(key), std::move(value));  // the first value wins
+    start = amp + 1;
+  }
+  return true;
+}
+
+void Router::add(const std::string& method, const std::string& pattern, RouteHandler handler) {
+  FL_ASSERT(handler != nullptr);
+  FL_ASSERT_LT(routes_.size(), kMaxRoutes);
+  Route r{method, pattern, {}, std::move(handler)};
+  FL_ASSERT_MSG(split_path(pattern, &r.segments), "bad route pattern " << pattern);
+  for (const auto& other : routes_) {
+    FL_ASSERT_MSG(!(other.method == method && other.pattern == pattern),
+                  "duplicate route " << method << " " << pattern);
+  }
+  routes_.push_back(std::move(r));
+}
+
+Routed Router::route(const io::Request& request) const {
+  const std::size_t q = request.path.find('?');
+  ApiRequest req;
+  req.method = request.method;
+  req.path = request.path.substr(0, q);
+  std::vector<std::string> segments;
+  if (!split_path(req.path, &segments) ||
+      (q != std::string::npos && !parse_query(request.path.substr(q + 1), &req.query))) {
+    return {"unmatched", error_response(400, "malformed path or query")};
+  }
+  bool path_matched = false;
+  for (const auto& r : routes_) {
+    if (r.segments.size() != segments.size()) continue;
+    std::map<std::string, std::string> params;
+    bool match = true;
+    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+      if (is_capture(r.segments[i])) {
+        std::string decoded;
+        match = percent_decode(segments[i], false, &decoded) && !decoded.empty();
+        params[r.segments[i].substr(1, r.segments[i].size() - 2)] = decoded;
+      } else {
+        match = r.segments[i] == segments[i];
+      }
+    }
+    if (!match) continue;
+    path_matched = true;
+    if (r.method != request.method) continue;
+    req.params = std::move(params);
+    req.body = request.body;
+    return {r.pattern, r.handler(req)};
+  }
+  if (path_matched) {
+    return {"unmatched",
+            error_response(405, "method " + request.method + " not allowed on " + req.path)};
+  }
+  return {"unmatched", error_response(404, "no route for " + request.method + " " + req.path)};
+}
+
+}  // namespace fl::api
