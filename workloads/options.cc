@@ -1,0 +1,155 @@
+// Option validation for workloads and generators, and the generator's option specs.
+#include <cmath>
+#include <sstream>
+
+#include "system/io/assert.h"
+#include "workloads/workload.h"
+
+namespace fl::workloads {
+namespace {
+
+using Kind = OptionSpec::Kind;
+
+std::string describe_kind(const OptionSpec& spec) {
+  std::ostringstream os;
+  switch (spec.kind) {
+    case Kind::kInt:
+      os << "an integer";
+      break;
+    case Kind::kFloat:
+      os << "a number";
+      break;
+    case Kind::kBool:
+      os << "true or false";
+      break;
+    case Kind::kString:
+      if (spec.choices.empty()) {
+        os << "a string";
+      } else {
+        os << "one of";
+        for (std::size_t i = 0; i < spec.choices.size(); ++i) {
+          os << (i ? ", " : " ") << '"' << spec.choices[i] << '"';
+        }
+      }
+      break;
+    case Kind::kStringList:
+      os << "a list of strings";
+      break;
+    case Kind::kTable:
+      os << "a table";
+      break;
+    case Kind::kTableList:
+      os << "a list of tables";
+      break;
+  }
+  if ((spec.kind == Kind::kInt || spec.kind == Kind::kFloat) && spec.min != spec.max) {
+    os << " in " << spec.min << ".." << spec.max;
+  }
+  return os.str();
+}
+
+bool type_matches(const OptionSpec& spec, const nlohmann::json& v) {
+  switch (spec.kind) {
+    case Kind::kInt:
+      return v.is_number_integer();
+    case Kind::kFloat:
+      return v.is_number();
+    case Kind::kBool:
+      return v.is_boolean();
+    case Kind::kString:
+      return v.is_string();
+    case Kind::kStringList:
+      if (!v.is_array()) return false;
+      for (const auto& e : v) {
+        if (!e.is_string()) return false;
+      }
+      return true;
+    case Kind::kTable:
+      return v.is_object();
+    case Kind::kTableList:
+      if (!v.is_array()) return false;
+      for (const auto& e : v) {
+        if (!e.is_object()) return false;
+      }
+      return true;
+  }
+  return false;
+}
+
+bool value_allowed(const OptionSpec& spec, const nlohmann::json& v) {
+  if (spec.kind == Kind::kInt || spec.kind == Kind::kFloat) {
+    const double d = v.get<double>();
+    if (!std::isfinite(d)) return false;
+    return spec.min == spec.max || (d >= spec.min && d <= spec.max);
+  }
+  if (spec.kind == Kind::kString && !spec.choices.empty()) {
+    for (const auto& c : spec.choices) {
+      if (c == v.get<std::string>()) return true;
+    }
+    return false;
+  }
+  return true;
+}
+
+std::string shown(const nlohmann::json& v) {
+  std::string text = v.dump();
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return text;
+}
+
+}  // namespace
+
+std::string validate_options(const std::vector<OptionSpec>& specs, const Options& given,
+                             Options* resolved) {
+  FL_ASSERT(resolved != nullptr);
+  *resolved = nlohmann::json::object();
+  if (!given.is_null() && !given.is_object()) return "expected a table of options";
+  if (given.is_object()) {
+    for (const auto& [key, value] : given.items()) {
+      const OptionSpec* spec = nullptr;
+      for (const auto& s : specs) {
+        if (s.name == key) spec = &s;
+      }
+      if (spec == nullptr) {
+        std::string known;
+        for (const auto& s : specs) known += (known.empty() ? "" : ", ") + s.name;
+        return "unknown option '" + key + "' (expected one of: " + known + ")";
+      }
+      if (!type_matches(*spec, value) || !value_allowed(*spec, value)) {
+        return key + ": expected " + describe_kind(*spec) + ", got " + shown(value);
+      }
+      (*resolved)[key] = value;
+    }
+  }
+  for (const auto& s : specs) {
+    if (!resolved->contains(s.name) && !s.default_value.is_null()) {
+      (*resolved)[s.name] = s.default_value;
+    }
+  }
+  return "";
+}
+
+const std::vector<OptionSpec>& generator_option_specs() {
+  static const std::vector<OptionSpec> kSpecs = {
+      {"concurrency", Kind::kInt, 5, 1, kMaxConcurrency, {}, "client processes"},
+      {"rate", Kind::kFloat, 100.0, 0, 1e6, {}, "invocations/s over all clients; 0: closed loop"},
+      {"keys", Kind::kInt, nullptr, 1, static_cast<double>(kMaxKeys), {}, "key count"},
+      {"distribution",
+       Kind::kString,
+       "uniform",
+       0,
+       0,
+       {"uniform", "zipf", "hot-key"},
+       "key distribution"},
+      {"zipf_exponent", Kind::kFloat, 1.0, 0.01, 5, {}, "zipf exponent"},
+      {"hot_fraction", Kind::kFloat, 0.9, 0, 1, {}, "hot-key: share of ops on hot keys"},
+      {"hot_keys", Kind::kInt, 1, 1, static_cast<double>(kMaxKeys), {}, "hot-key: hot key count"},
+      {"op_limit", Kind::kInt, 0, 0, static_cast<double>(kMaxOpLimit), {}, "total invocations"},
+      {"stagger_ms", Kind::kInt, 0, 0, 3600000, {}, "first invocation delay bound per client"},
+      {"mix", Kind::kTable, nullptr, 0, 0, {}, "op kinds and weights"},
+      {"phases", Kind::kTableList, nullptr, 0, 0, {}, "list of {duration_ms, mix}"},
+  };
+  return kSpecs;
+}
+
+}  // namespace fl::workloads
