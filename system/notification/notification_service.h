@@ -69,6 +69,8 @@ class NotificationService {
   static std::vector<io::TableSchema> schemas();
 
  private:
+  io::Result<SendResult> send_in(io::SqlTransaction& tx, const SendRequest& request);
+
   io::Env& env_;
   NotificationOptions options_;
   saga::Outbox outbox_;

@@ -93,6 +93,9 @@ class PaymentService {
   static std::vector<io::TableSchema> schemas();
 
  private:
+  io::Result<Payment> charge_in(io::SqlTransaction& tx, const ChargeRequest& request);
+  io::Result<Payment> refund_in(io::SqlTransaction& tx, const RefundRequest& request);
+
   io::Env& env_;
   PaymentOptions options_;
   saga::Outbox outbox_;

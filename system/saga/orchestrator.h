@@ -26,11 +26,14 @@
 
 namespace fl::saga {
 
+struct SagaRecord;  // saga_table.h (internal)
+
 constexpr std::size_t kMaxIdempotencyKeyBytes = 200;
 constexpr std::size_t kMaxListSagas = 1000;
 constexpr std::size_t kMaxActiveSagas = 100000;
 constexpr std::size_t kReplyBatch = 64;
 constexpr int kMaxReplyAttempts = 20;  // per reply record; then dropped (a timeout resends)
+constexpr std::size_t kMaxTimeoutsPerTick = 64;
 
 struct OrchestratorOptions {
   std::int64_t step_timeout_ns = 1 * io::kNsPerSec;
@@ -120,14 +123,22 @@ class Orchestrator {
     std::int64_t version = 0;
     std::int64_t deadline_ns = 0;  // monotonic
   };
+  struct Applied;  // orchestrator_drive.cc
   void consume_replies();
   void tick_timeouts();
-  io::Status handle_reply(const Reply& reply);
-  io::Status handle_timeout(const std::string& saga_id, std::int64_t version);
+  void handle_reply(const Reply& reply);
+  void handle_timeout(const std::string& saga_id, std::int64_t version);
+  // One state change in one transaction (a reply when `reply` is set, else a timeout of the
+  // given version). Returns the commit's outcome.
   io::Status transition(const std::string& saga_id, std::int64_t expected_version,
-                        const std::string& inbox_key, const Reply* reply);
-  io::Result<std::optional<SagaView>> read_saga(const std::string& saga_id);
-  void arm(const SagaView& saga);
+                        const Reply* reply, Applied* applied);
+  // Writes the command to the outbox (or, with the known bug, produces it at once).
+  io::Status send_command(io::SqlTransaction& tx, const Command& command, int attempt);
+  io::Result<std::optional<SagaRecord>> read_saga(const std::string& saga_id);
+  void after_transition(const SagaRecord& record);
+  void arm_at(const std::string& saga_id, std::int64_t version, std::int64_t timeout_ns);
+  // Re-reads the saga and re-arms its timeout from what the store says (never assumes).
+  void rearm_from_store(const std::string& saga_id);
   std::int64_t timeout_for(int attempt) const;
 
   io::Env& env_;

@@ -6,8 +6,9 @@
 //  - a saga starts Running at step 0 (attempt 1) and runs its steps in order;
 //  - an ok reply for the current step and direction moves on (forward: next step, or Completed
 //    after the last; compensating: the next lower step that needs undoing, or Compensated);
-//  - a refusal of a forward step means it never took effect: compensate the steps before it;
-//    a step after the pivot (not compensable) is retried instead;
+//  - a refusal of a forward step is compensated with the steps before it (the participant's
+//    compensation of a refused step is a no-op; the orchestrator does not rely on refusals
+//    being free of effects); a refused step after the pivot (not compensable) fails the saga;
 //  - a timeout resends the current command (same idempotency key) until the step's attempt
 //    limit; an exhausted compensable forward step's outcome is UNKNOWN (never assumed failed):
 //    it is compensated too; compensations and non-compensable steps are retried up to their

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "system/io/clock.h"
 #include "system/io/sql_store.h"
@@ -37,5 +39,37 @@ io::Status create_tables(io::SqlStore& sql, io::Clock& clock,
 // Reads one text / int column of a row (asserting its type).
 const std::string& text_at(const io::Row& row, std::size_t column);
 std::int64_t int_at(const io::Row& row, std::size_t column);
+
+}  // namespace fl::saga
+
+namespace fl::saga {
+
+// Runs `body` (returning io::Result<T>) in a committed transaction (read-write, repeatable
+// read) and returns its value once committed. Indeterminate commits pass through.
+template <typename T, typename F>
+io::Result<T> transact(io::SqlStore& sql, io::Clock& clock, F&& body) {
+  std::optional<T> out;
+  io::Status status = run_transaction(sql, clock, io::Isolation::kRepeatableRead,
+                                      [&](io::SqlTransaction& tx) -> io::Result<TxnAction> {
+                                        out.reset();
+                                        io::Result<T> r = body(tx);
+                                        if (!r.is_ok()) return r.status();
+                                        out = std::move(r.value());
+                                        return TxnAction::kCommit;
+                                      });
+  if (!status.is_ok()) return status;
+  FL_ASSERT(out.has_value());
+  return std::move(*out);
+}
+
+// Reads with one read-committed transaction (no retries beyond one).
+template <typename T, typename F>
+io::Result<T> read_only(io::SqlStore& sql, F&& body) {
+  auto begun = sql.begin(io::Isolation::kReadCommitted);
+  if (!begun.is_ok()) return begun.status();
+  io::Result<T> r = body(*begun.value());
+  begun.value()->rollback();
+  return r;
+}
 
 }  // namespace fl::saga

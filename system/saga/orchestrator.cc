@@ -1,0 +1,194 @@
+// Orchestrator: start-up, recovery, starting sagas and reading them. The driving half (replies,
+// timeouts, transitions) is in orchestrator_drive.cc.
+#include "system/saga/orchestrator.h"
+
+#include <cstdio>
+
+#include "system/saga/participant.h"
+#include "system/saga/saga_table.h"
+#include "system/saga/txn.h"
+
+namespace fl::saga {
+namespace {
+
+constexpr int kMaxStartAttempts = 4;
+constexpr int kMaxRecoverPages = 100;
+constexpr std::size_t kRecoverPageRows = 1000;
+constexpr int kMaxReadAttempts = 4;
+
+std::string hex16(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+}  // namespace
+
+Orchestrator::Orchestrator(io::Env& env, OrchestratorOptions options)
+    : env_(env), options_(options), outbox_(kSagaOutboxTable) {
+  FL_ASSERT(env.sql != nullptr);
+  FL_ASSERT(options_.step_timeout_ns > 0 && options_.tick_ns > 0);
+  FL_ASSERT(options_.limits.max_forward_attempts >= 1);
+  FL_ASSERT(options_.limits.max_compensation_attempts >= 1);
+  FL_ASSERT(options_.limits.max_pivot_attempts >= 1);
+}
+
+std::vector<io::TableSchema> Orchestrator::schemas() {
+  return {saga_schema(), inbox_schema(), Outbox(kSagaOutboxTable).schema()};
+}
+
+io::Status Orchestrator::init() {
+  io::Status tables = create_tables(*env_.sql, env_.clock, schemas());
+  if (!tables.is_ok() || env_.events == nullptr) return tables;
+  return create_topics(env_,
+                       {kInventoryCommands, kPaymentCommands, kNotificationCommands, kReplies});
+}
+
+io::Status Orchestrator::run() {
+  FL_ASSERT(env_.events != nullptr);
+  io::Status ready = init();
+  if (ready.is_ok()) ready = recover();
+  if (!ready.is_ok()) return ready;
+  env_.tasks.spawn("saga outbox relay", [this] { outbox_.relay_forever(env_); });
+  env_.tasks.spawn("saga replies", [this] { consume_replies(); });
+  env_.tasks.spawn("saga timeouts", [this] { tick_timeouts(); });
+  return io::Status::ok();
+}
+
+io::Status Orchestrator::recover() {
+  std::optional<io::Key> from;
+  for (int page = 0; page < kMaxRecoverPages; ++page) {
+    auto begun = env_.sql->begin(io::Isolation::kReadCommitted);
+    if (!begun.is_ok()) return begun.status();
+    io::ScanSpec spec;
+    spec.from = from;
+    spec.limit = kRecoverPageRows;
+    auto rows = begun.value()->scan(kSagaTable, spec);
+    if (!rows.is_ok()) return rows.status();
+    begun.value()->rollback();
+    for (const io::Row& row : rows.value()) {
+      auto record = from_row(row);
+      FL_ASSERT_MSG(record.has_value(), "corrupt saga row " << text_at(row, kColId));
+      if (is_final(record->state.status)) continue;
+      // Resume: the first resend comes soon; its outcome decides resume or compensate.
+      armed_[record->view.saga_id] = {record->view.version,
+                                      env_.clock.monotonic_ns() + options_.recovery_timeout_ns};
+      ++stats_.recovered;
+    }
+    if (rows.value().size() < kRecoverPageRows) return io::Status::ok();
+    from = io::Key{text_at(rows.value().back(), kColId) + std::string(1, '\0')};
+  }
+  return io::Status::failed(io::ErrorKind::kInternal, "too many sagas to recover");
+}
+
+io::Result<StartSagaResult> Orchestrator::start(const StartSagaRequest& request) {
+  const SagaDefinition* definition = find_definition(request.type);
+  auto invalid = [](std::string why) {
+    return io::Status::failed(io::ErrorKind::kInvalidArgument, std::move(why));
+  };
+  if (definition == nullptr) return invalid("unknown saga type: " + request.type.substr(0, 64));
+  if (request.idempotency_key.size() > kMaxIdempotencyKeyBytes) {
+    return invalid("idempotency_key: longer than 200 bytes");
+  }
+  const std::string data = request.data_json.empty() ? "{}" : request.data_json;
+  if (std::string why = definition->validate(data); !why.empty()) return invalid(why);
+  SagaRecord record;
+  record.view.saga_id =
+      "saga-" + hex16(request.idempotency_key.empty() ? env_.random.next_u64()
+                                                      : io::hash_bytes(request.idempotency_key));
+  record.view.type = definition->type();
+  record.view.idempotency_key =
+      request.idempotency_key.empty() ? record.view.saga_id : request.idempotency_key;
+  record.view.data_json = data;
+  record.view.version = 1;
+  record.view.created_wall_ns = env_.clock.wall_ns();
+  record.view.updated_wall_ns = record.view.created_wall_ns;
+  record.state = initial_state(*definition);
+  sync_view(&record);
+  const Command first = definition->command(record.view.saga_id, data, 0, Direction::kForward);
+  io::Status last = io::Status::ok();
+  for (int attempt = 1; attempt <= kMaxStartAttempts; ++attempt) {
+    bool existed = false;
+    bool other_key = false;
+    last = run_transaction(*env_.sql, env_.clock, io::Isolation::kRepeatableRead,
+                           [&](io::SqlTransaction& tx) -> io::Result<TxnAction> {
+                             auto found = tx.get(kSagaTable, {record.view.saga_id});
+                             if (!found.is_ok()) return found.status();
+                             existed = found.value().has_value();
+                             if (existed) {
+                               other_key =
+                                   text_at(*found.value(), kColKey) != record.view.idempotency_key;
+                               return TxnAction::kRollback;
+                             }
+                             if (io::Status s = tx.insert(kSagaTable, to_row(record)); !s.is_ok())
+                               return s;
+                             if (io::Status s = send_command(tx, first, 1); !s.is_ok()) return s;
+                             return TxnAction::kCommit;
+                           });
+    // Indeterminate: try again; the next attempt reads whether the saga exists (an insert of
+    // the same id cannot commit twice), so we never assume.
+    if (last.is_indeterminate()) {
+      ++stats_.indeterminate_commits;
+      continue;
+    }
+    if (!last.is_ok()) return last;
+    if (other_key) return io::Status::failed(io::ErrorKind::kConstraint, "saga id collision");
+    if (!existed) {
+      ++stats_.started;
+      arm_at(record.view.saga_id, record.view.version, timeout_for(1));
+    }
+    return StartSagaResult{record.view.saga_id, !existed};
+  }
+  return last;
+}
+
+io::Result<std::optional<SagaView>> Orchestrator::get(const std::string& saga_id) {
+  if (saga_id.empty() || saga_id.size() > kMaxIdempotencyKeyBytes) {
+    return std::optional<SagaView>();
+  }
+  auto read = read_saga(saga_id);
+  if (!read.is_ok()) return read.status();
+  if (!read.value()) return std::optional<SagaView>();
+  return std::optional<SagaView>(read.value()->view);
+}
+
+io::Result<std::optional<SagaRecord>> Orchestrator::read_saga(const std::string& saga_id) {
+  io::Status last = io::Status::ok();
+  for (int attempt = 0; attempt < kMaxReadAttempts; ++attempt) {
+    auto begun = env_.sql->begin(io::Isolation::kReadCommitted);
+    if (!begun.is_ok()) {
+      last = begun.status();
+      continue;
+    }
+    auto row = begun.value()->get(kSagaTable, {saga_id});
+    if (!row.is_ok()) {
+      last = row.status();
+      continue;
+    }
+    begun.value()->rollback();
+    if (!row.value()) return std::optional<SagaRecord>();
+    auto record = from_row(*row.value());
+    FL_ASSERT_MSG(record.has_value(), "corrupt saga row " << saga_id);
+    return std::optional<SagaRecord>(std::move(*record));
+  }
+  return last;
+}
+
+io::Result<std::vector<SagaView>> Orchestrator::list(std::size_t limit) {
+  auto begun = env_.sql->begin(io::Isolation::kReadCommitted);
+  if (!begun.is_ok()) return begun.status();
+  io::ScanSpec spec;
+  spec.limit = std::min<std::size_t>(std::max<std::size_t>(limit, 1), kMaxListSagas);
+  auto rows = begun.value()->scan(kSagaTable, spec);
+  if (!rows.is_ok()) return rows.status();
+  begun.value()->rollback();
+  std::vector<SagaView> out;
+  for (const io::Row& row : rows.value()) {
+    auto record = from_row(row);
+    FL_ASSERT_MSG(record.has_value(), "corrupt saga row " << text_at(row, kColId));
+    out.push_back(std::move(record->view));
+  }
+  return out;
+}
+
+}  // namespace fl::saga
