@@ -53,6 +53,10 @@ class Nemesis {
                    const Record& record) = 0;
   // The options in force, and after run() what the seed drew (swarm) and counters, as JSON.
   virtual nlohmann::json describe() const = 0;
+
+ protected:
+  // Node names the options named explicitly; refuse() checks they are all port.nodes().
+  virtual std::vector<std::string> named_nodes() const { return {}; }
 };
 
 // Builds the nemesis registered as `name` from `options` (a JSON object; null means {}).
