@@ -135,6 +135,9 @@ io::Result<std::vector<io::EventRecord>> SimEventLog::poll(std::size_t max_recor
     generation_ = m.generation;
     assignment_ = m.assignment;
     position_ = std::move(positions);
+    if (!out.empty() && broker_->options().bug_commit_before_processing) {
+      (void)commit(position_);  // the broken mode: nothing has been processed yet
+    }
     if (!out.empty() || sim->now_ns() >= until) return R(std::move(out));
     broker_->add_waiter(sim->current_ref());
     sim->park("kafka records", std::min(until, sim->now_ns() + kHeartbeatNs));

@@ -23,6 +23,10 @@ struct KafkaOptions {
   std::int64_t delivery_timeout_ns = 5 * io::kNsPerSec;
   int max_produce_attempts = 8;
   LinkTiming link;
+  // Deliberately broken mode, off by default: poll() commits the offsets past the records it
+  // returns before the application has processed them (at-most-once: a consumer that crashes
+  // after a poll loses those records for the whole group).
+  bool bug_commit_before_processing = false;
 };
 
 class KafkaBroker {

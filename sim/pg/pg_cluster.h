@@ -34,6 +34,13 @@ struct PgOptions {
   std::int64_t network_latency_min_ns = 100 * io::kNsPerUs;
   std::int64_t network_latency_max_ns = 1 * io::kNsPerMs;
   std::int64_t statement_timeout_ns = 5 * io::kNsPerSec;
+  // Deliberately broken modes, off by default, that prove the harness catches wrong systems:
+  // SERIALIZABLE transactions run as REPEATABLE READ (SSI never validates: write skew commits).
+  bool bug_serializable_without_validation = false;
+  // Reads (get, scan) of sessions routed to the primary are served by the first replica that
+  // is up, with its lag, while the session believes it talks to the primary: stale reads.
+  // Writes and locks still go to the primary.
+  bool bug_replica_reads_as_primary = false;
 };
 
 class PgCluster {

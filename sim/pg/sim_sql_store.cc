@@ -13,9 +13,18 @@ io::Status lost(const std::string& why) {
 
 class SimSqlTransaction final : public io::SqlTransaction {
  public:
+  // A stale-read replica (PgOptions::bug_replica_reads_as_primary) and the transaction opened on
+  // it for this session's reads; replica < 0: none.
+  struct StaleReplica {
+    int node = -1;
+    std::uint64_t incarnation = 0;
+    TxId tx = 0;
+  };
+
   SimSqlTransaction(SimSqlStore* store, int server, std::uint64_t incarnation, TxId tx,
-                    bool read_only)
+                    bool read_only, StaleReplica replica)
       : store_(store),
+        replica_(replica),
         server_(server),
         incarnation_(incarnation),
         tx_(tx),
@@ -26,6 +35,10 @@ class SimSqlTransaction final : public io::SqlTransaction {
   ~SimSqlTransaction() override { rollback(); }
 
   io::Result<std::optional<io::Row>> get(const std::string& table, const io::Key& key) override {
+    if (stale_reads()) {
+      return stale_read<std::optional<io::Row>>(
+          [&](MvccEngine& db) { return db.get(replica_.tx, table, key); });
+    }
     return statement<std::optional<io::Row>>(
         [&](MvccEngine& db, bool) { return db.get(tx_, table, key); });
   }
@@ -54,6 +67,10 @@ class SimSqlTransaction final : public io::SqlTransaction {
   }
   io::Result<std::vector<io::Row>> scan(const std::string& table,
                                         const io::ScanSpec& spec) override {
+    if (stale_reads()) {
+      return stale_read<std::vector<io::Row>>(
+          [&](MvccEngine& db) { return db.scan(replica_.tx, table, spec); });
+    }
     return statement<std::vector<io::Row>>(
         [&](MvccEngine& db, bool) { return db.scan(tx_, table, spec); });
   }
@@ -63,6 +80,17 @@ class SimSqlTransaction final : public io::SqlTransaction {
  private:
   template <typename T>
   io::Result<T> statement(const std::function<Op<T>(MvccEngine&, bool)>& op);
+  // The broken mode's read path: a round trip to the primary's address, answered by the replica.
+  template <typename T>
+  io::Result<T> stale_read(const std::function<Op<T>(MvccEngine&)>& op);
+  bool stale_reads() const {
+    return replica_.node >= 0 && !finished_ && sim().is_up(replica_.node) &&
+           sim().incarnation(replica_.node) == replica_.incarnation;
+  }
+  void end_stale_replica() {
+    if (stale_reads()) store_->cluster_->server_at(replica_.node).engine.abort(replica_.tx);
+    replica_.node = -1;
+  }
   bool connected() const {
     return link_.connected(incarnation_) && !store_->cluster_->fenced(server_);
   }
@@ -82,9 +110,10 @@ class SimSqlTransaction final : public io::SqlTransaction {
                               "cannot execute a write in a read-only transaction (replica)");
   }
   PgCluster::Server& server() { return store_->cluster_->server_at(server_); }
-  Simulator& sim() { return *store_->cluster_->sim(); }
+  Simulator& sim() const { return *store_->cluster_->sim(); }
 
   SimSqlStore* store_;
+  StaleReplica replica_;
   int server_;
   std::uint64_t incarnation_;
   TxId tx_;
@@ -134,8 +163,29 @@ io::Result<T> SimSqlTransaction::statement(const std::function<Op<T>(MvccEngine&
   return lost("too many lock waits");
 }
 
+template <typename T>
+io::Result<T> SimSqlTransaction::stale_read(const std::function<Op<T>(MvccEngine&)>& op) {
+  sim().check_alive();
+  deadline_ns_ = sim().now_ns() + store_->cluster_->options().statement_timeout_ns;
+  if (!travel(true)) {
+    rollback();
+    return lost("server unreachable");
+  }
+  Op<T> result = op(store_->cluster_->server_at(replica_.node).engine);
+  // A replica has no local writers, so its reads never wait on a row lock.
+  FL_ASSERT(result.done.has_value());
+  io::Result<T> out = std::move(*result.done);
+  if (!out.is_ok()) rollback();
+  if (!travel(false)) {
+    rollback();
+    return lost("reply lost");
+  }
+  return out;
+}
+
 io::Status SimSqlTransaction::commit() {
   sim().check_alive();
+  end_stale_replica();
   if (finished_) return io::Status::failed(io::ErrorKind::kInternal, "transaction is finished");
   deadline_ns_ = sim().now_ns() + store_->cluster_->options().statement_timeout_ns;
   if (!travel(true)) {
@@ -179,6 +229,7 @@ io::Status SimSqlTransaction::wait_for_replica(Csn csn) {
 }
 
 void SimSqlTransaction::rollback() {
+  end_stale_replica();
   if (finished_) return;
   finished_ = true;
   // The server aborts the transaction when told to, or when it notices the connection is gone.
@@ -209,10 +260,23 @@ io::Result<std::unique_ptr<io::SqlTransaction>> SimSqlStore::begin(io::Isolation
                               "could not connect to " + s.node_name(server), true);
   }
   const bool read_only = server != cluster_->primary();
+  const PgOptions& options = cluster_->options();
+  if (options.bug_serializable_without_validation && isolation == io::Isolation::kSerializable) {
+    isolation = io::Isolation::kRepeatableRead;  // the broken mode: no SSI validation
+  }
+  SimSqlTransaction::StaleReplica replica;
+  if (options.bug_replica_reads_as_primary && server_ < 0) {
+    for (int node = 0; node < s.node_count() && replica.node < 0; ++node) {
+      if (node == server || !cluster_->is_server(node) || !s.is_up(node)) continue;
+      replica.node = node;
+      replica.incarnation = s.incarnation(node);
+      replica.tx = cluster_->server_at(node).engine.begin(isolation);
+    }
+  }
   PgCluster::Server& srv = cluster_->server_at(server);
   const TxId tx = srv.engine.begin(isolation);
   return std::unique_ptr<io::SqlTransaction>(
-      new SimSqlTransaction(this, server, s.incarnation(server), tx, read_only));
+      new SimSqlTransaction(this, server, s.incarnation(server), tx, read_only, replica));
 }
 
 }  // namespace fl::sim::pg
