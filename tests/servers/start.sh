@@ -4,6 +4,7 @@
 # Usage: start.sh DIR   — everything lives under DIR; DIR/env gets the connection settings:
 #   PGHOST PGPORT PGUSER PGDATABASE FL_PG_REPLICA_PORT REDIS_URL FL_REDIS_PORT FL_SERVERS_DIR
 # Stop with stop.sh DIR. Crash/restart helpers: pg.sh and redis.sh in this folder.
+# FL_REDIS_APPENDONLY=yes starts Redis with appendonly yes (default no).
 set -euo pipefail
 dir=$(realpath -m "${1:?usage: start.sh DIR}")
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,5 +42,5 @@ export FL_SERVERS_DIR=$dir
 ENV
 
 bash "$here/pg.sh" init "$dir" "$pg_port" "$replica_port"
-bash "$here/redis.sh" start "$dir" "$redis_port"
+bash "$here/redis.sh" start "$dir" "$redis_port" "${FL_REDIS_APPENDONLY:-no}"
 echo "servers: postgres 127.0.0.1:$pg_port (replica :$replica_port), redis :$redis_port ($dir/env)"

@@ -1,0 +1,120 @@
+// RealFaultPort: nemeses::FaultPort for real mode. Nodes are server processes on loopback (a
+// PostgreSQL primary "pg", its streaming replica "pg-replica", a Redis "redis").
+//
+// Network faults go through our TcpProxy (tcp_proxy.h): clients (the harness) reach every node
+// through that node's client proxy, and a replica streams from its primary through a replication
+// proxy. So the links are harness<->node and replica<->primary; there is no other traffic between
+// these servers. Semantics:
+//  - partition(groups): the harness stands with the largest group (the first on a tie); the
+//    client links of nodes in every other group stall both ways (bytes held, delivered on heal:
+//    a partition under TCP retransmission), and a replication link whose ends are in different
+//    groups stalls both ways. Nodes named in no group keep every link.
+//  - block_one_way(from, to): stalls one direction of the replication link, or of a client link
+//    when one end is kHarness ("harness", which is not a node: nemeses never pass it).
+//  - set_link_faults: delay and jitter, both directions. Loss and duplication are refused: a TCP
+//    proxy cannot lose or duplicate bytes without corrupting the stream (TCP itself turns loss
+//    into delay).
+// Process faults: kill -9 of the server's process tree and restart through its start script;
+// SIGSTOP / SIGCONT of the tree. lose_unsynced is allowed only where a kill -9 really loses
+// acknowledged writes (Redis with appendonly no, which never saves here); elsewhere it is refused
+// with the reason. Conversely a plain kill of a node that loses acknowledged writes on kill -9 is
+// refused too (it could not keep the promise "only unsynced writes are lost"). Clocks: refused
+// (a real server's clock cannot be skewed without faketime).
+//
+// Threading: call from one thread (the harness' fiber thread). sleep_until_ns parks the fiber
+// through the io::Clock given. Restarts block the calling thread for the script's duration
+// (~0.15 s for PostgreSQL).
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "nemeses/fault_port.h"
+#include "real/fault/tcp_proxy.h"
+#include "system/io/clock.h"
+
+namespace fl::real::fault {
+
+constexpr const char* kHarness = "harness";
+
+struct ServerNode {
+  std::string name;             // "pg"
+  std::uint16_t port = 0;       // where the server listens
+  std::string pid_file;         // the server's root process
+  std::string restart_command;  // shell; restarts the killed server and waits until it serves
+  // Why kill(node, lose_unsynced=true) cannot be injected; "" when a kill -9 loses unsynced
+  // acknowledged writes (then a plain kill is refused instead).
+  std::string unsynced_refusal;
+  std::string after_kill_command;  // shell, "" for none (e.g. remove a stale lock file)
+};
+
+// `downstream` streams from `upstream`; `retarget_command` contains "{port}" and makes the
+// downstream stream from 127.0.0.1:{port}.
+struct ReplicationLink {
+  std::string upstream;
+  std::string downstream;
+  std::string retarget_command;
+};
+
+class RealFaultPort final : public nemeses::FaultPort {
+ public:
+  static constexpr std::size_t kMaxNodes = 16;
+
+  // Starts a client proxy per node and a proxy per replication link (and retargets the
+  // downstream through it). Null with *error on failure.
+  static std::unique_ptr<RealFaultPort> create(io::Clock& clock, std::vector<ServerNode> nodes,
+                                               std::vector<ReplicationLink> links,
+                                               std::uint64_t seed, std::string* error);
+  ~RealFaultPort() override;
+
+  // Where clients reach `node` (its client proxy). REQUIRES: a node.
+  std::uint16_t client_port(const std::string& node) const;
+  TcpProxy& client_proxy(const std::string& node);
+  bool is_killed(const std::string& node) const { return killed_.count(node) > 0; }
+  bool is_paused(const std::string& node) const { return paused_.count(node) > 0; }
+
+  std::vector<std::string> nodes() const override;
+  std::string refuse(nemeses::FaultKind kind) const override;
+  std::int64_t now_ns() const override { return clock_.monotonic_ns(); }
+  void sleep_until_ns(std::int64_t at_ns) override;
+  std::string partition(const std::vector<std::vector<std::string>>& groups) override;
+  std::string block_one_way(const std::string& from, const std::string& to) override;
+  std::string set_link_faults(const std::string& a, const std::string& b,
+                              const nemeses::LinkFaults& faults) override;
+  std::string heal_network() override;
+  std::string kill(const std::string& node, bool lose_unsynced) override;
+  std::string restart(const std::string& node) override;
+  std::string pause(const std::string& node) override;
+  std::string resume(const std::string& node) override;
+  std::string set_clock(const std::string& node, std::int64_t offset_ns,
+                        std::int64_t drift_ppm) override;
+  std::string heal_all() override;
+
+ private:
+  struct Node {
+    ServerNode spec;
+    std::unique_ptr<TcpProxy> proxy;  // harness <-> node
+  };
+  struct Link {
+    ReplicationLink spec;
+    std::unique_ptr<TcpProxy> proxy;  // downstream (client side) <-> upstream (server side)
+  };
+  RealFaultPort(io::Clock& clock) : clock_(clock) {}
+  const Node* find(const std::string& name) const;
+  // The proxy carrying traffic between a and b, and whether `a` is on its client side.
+  TcpProxy* link_proxy(const std::string& a, const std::string& b, bool* a_is_client);
+  std::string stall(TcpProxy& proxy, Direction direction);
+
+  io::Clock& clock_;
+  std::map<std::string, Node> nodes_;
+  std::vector<Link> links_;
+  std::set<std::string> killed_;
+  std::map<std::string, std::vector<pid_t>> paused_;
+};
+
+}  // namespace fl::real::fault
