@@ -1,0 +1,165 @@
+// The run report's sections other than the pictures: header, summary, trace and notes.
+#include "reports/page.h"
+
+#include "reports/html.h"
+
+namespace fl::reports {
+namespace {
+
+constexpr std::size_t kMaxFieldChars = 2000;
+constexpr std::size_t kMaxTableRows = 200;
+constexpr std::size_t kMaxProblemsShown = 200;
+
+// A results.json field as text ("" when absent): strings as they are, the rest as JSON.
+std::string field(const RunData& run, const char* key) {
+  if (!run.results.contains(key)) return "";
+  return json_text(run.results[key], kMaxFieldChars);
+}
+
+// An object as a two-column table (or a single cell for other JSON), bounded in rows.
+std::string json_table(const nlohmann::json& j) {
+  if (!j.is_object())
+    return "<table><tr><td class=\"v\">" + esc(json_text(j, kMaxFieldChars)) + "</td></tr></table>";
+  std::string out = "<table>";
+  std::size_t rows = 0;
+  for (const auto& [k, v] : j.items()) {
+    if (++rows > kMaxTableRows) {
+      out += "<tr><td colspan=\"2\">\xE2\x80\xA6 " + count_text(j.size() - kMaxTableRows) +
+             " more</td></tr>";
+      break;
+    }
+    out += "<tr><th>" + esc(truncate_text(k, 200)) + "</th><td class=\"v\">" +
+           esc(json_text(v, kMaxFieldChars)) + "</td></tr>";
+  }
+  return out + "</table>";
+}
+
+struct Counts {
+  std::size_t ok = 0, fail = 0, info = 0, pending = 0;
+  std::size_t processes = 0;
+};
+
+Counts count_spans(const RunData& run) {
+  Counts c;
+  std::map<std::int64_t, bool> seen;
+  for (const Span& s : run.spans) {
+    seen[s.process] = true;
+    switch (s.end) {
+      case history::OpType::kOk:
+        ++c.ok;
+        break;
+      case history::OpType::kFail:
+        ++c.fail;
+        break;
+      case history::OpType::kInfo:
+        ++c.info;
+        break;
+      case history::OpType::kInvoke:
+        ++c.pending;
+        break;
+    }
+  }
+  c.processes = seen.size();
+  return c;
+}
+
+}  // namespace
+
+std::string verdict_class(const std::string& verdict) {
+  if (verdict == "pass" || verdict == "fail" || verdict == "unknown") return verdict;
+  return "other";
+}
+
+std::string header_html(const RunData& run) {
+  const std::string scenario = field(run, "scenario"), verdict = field(run, "result");
+  std::string repro = field(run, "reproduce");
+  std::string out = "<header><h1>" + esc(scenario.empty() ? "(unnamed scenario)" : scenario) +
+                    " \xC2\xB7 seed " + esc(field(run, "seed")) + " <span class=\"verdict " +
+                    verdict_class(verdict) + "\">" + esc(verdict.empty() ? "no verdict" : verdict) +
+                    "</span></h1><div class=\"meta\">";
+  out += "<span>mode <b>" + esc(field(run, "mode")) + "</b></span>";
+  out += "<span>trace hash <b>" + esc(field(run, "trace_hash")) + "</b></span>";
+  out += "<span>run directory <b>" + esc(run.dir) + "</b></span></div>";
+  if (repro.empty() && !scenario.empty()) {
+    repro = "faultline run " + scenario + " --seed " + field(run, "seed") +
+            (run.results.contains("mode") ? " --mode " + field(run, "mode") : "");
+  }
+  out += "<div class=\"repro\">reproduce: <code id=\"reproduce\">" + esc(repro) + "</code></div>";
+  out +=
+      "<nav><a href=\"#summary\">Summary</a><a href=\"#timeline\">Timeline</a>"
+      "<a href=\"#latency\">Latency</a><a href=\"#throughput\">Throughput</a>"
+      "<a href=\"#anomalies\">Checks &amp; anomalies</a><a href=\"#trace\">Trace</a>"
+      "<a href=\"#notes\">Notes</a></nav></header>";
+  return out;
+}
+
+std::string summary_html(const RunData& run) {
+  std::string out = "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">";
+  const auto& r = run.results;
+  if (r.contains("problems") && !r["problems"].empty()) {
+    out += "<div class=\"card\"><h3>Problems</h3><ul class=\"problems\">";
+    for (std::size_t i = 0; i < r["problems"].size() && i < kMaxProblemsShown; ++i) {
+      out += "<li>" + esc(json_text(r["problems"][i], kMaxFieldChars)) + "</li>";
+    }
+    out += "</ul></div>";
+  }
+  if (run.have_history) {
+    const Counts c = count_spans(run);
+    out += "<div class=\"card\"><h3>History</h3><table id=\"counts\">";
+    out += "<tr><th>operations</th><td>" + count_text(run.spans.size()) + "</td></tr>";
+    out += "<tr><th>ok / fail / info</th><td>" + count_text(c.ok) + " / " + count_text(c.fail) +
+           " / " + count_text(c.info) + "</td></tr>";
+    out += "<tr><th>never completed</th><td>" + count_text(c.pending) + "</td></tr>";
+    out += "<tr><th>processes</th><td>" + count_text(c.processes) + "</td></tr>";
+    out += "<tr><th>nemesis intervals</th><td>" + count_text(run.nemesis.size()) + "</td></tr>";
+    out += "<tr><th>duration</th><td>" + esc(duration_text(run.t1_ns - run.t0_ns)) +
+           "</td></tr></table></div>";
+  }
+  if (r.contains("drawn")) {
+    out += "<div class=\"card\" id=\"drawn\"><h3>Drawn faults</h3>" + json_table(r["drawn"]) +
+           "</div>";
+  }
+  if (r.contains("details")) {
+    out += "<div class=\"card\"><h3>Details</h3>" + json_table(r["details"]) + "</div>";
+  }
+  return out + "</div></section>";
+}
+
+std::string trace_html(const RunData& run) {
+  std::string out = "<section id=\"trace\"><h2>Trace</h2>";
+  if (!run.have_trace)
+    return out +
+           "<p class=\"missing\">No trace.txt in the run directory.</p>"
+           "</section>";
+  out += "<details><summary>" + count_text(run.trace_lines) + " lines";
+  const std::size_t shown = run.trace_head.size() + run.trace_tail.size();
+  if (shown < run.trace_lines) {
+    out += " (the first " + count_text(run.trace_head.size()) + " and the last " +
+           count_text(run.trace_tail.size()) + " shown)";
+  }
+  out += "</summary><pre class=\"trace\">";
+  for (const auto& line : run.trace_head) out += esc(line) + "\n";
+  if (shown < run.trace_lines) {
+    out += "\xE2\x80\xA6 " + count_text(run.trace_lines - shown) + " lines omitted \xE2\x80\xA6\n";
+  }
+  for (const auto& line : run.trace_tail) out += esc(line) + "\n";
+  return out + "</pre></details></section>";
+}
+
+std::string notes_html(const RunData& run, const Notes& notes) {
+  std::string out = "<section id=\"notes\"><h2>Notes</h2><ul class=\"notes\">";
+  if (!run.have_history) {
+    out +=
+        "<li class=\"missing\">No history.jsonl in the run directory (a run recorded before "
+        "histories were written): no timeline, plots or linked operations.</li>";
+  }
+  for (const auto& n : notes) out += "<li>" + esc(n) + "</li>";
+  for (const auto& w : run.warnings) out += "<li>history: " + esc(w) + "</li>";
+  if (run.warnings_total > run.warnings.size()) {
+    out += "<li>\xE2\x80\xA6 and " + count_text(run.warnings_total - run.warnings.size()) +
+           " more history warnings.</li>";
+  }
+  return out + "</ul></section>";
+}
+
+}  // namespace fl::reports

@@ -1,0 +1,103 @@
+// What a run report is drawn from: a run directory's files, read and validated, and the model
+// derived from them (operations paired into spans, nemesis intervals, checker anomalies).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "history/history.h"
+
+namespace fl::reports {
+
+// Named limits: what a report keeps from a run of any size.
+constexpr std::size_t kMaxTraceLinesHead = 400;  // trace lines shown from the start ...
+constexpr std::size_t kMaxTraceLinesTail = 400;  // ... and from the end
+constexpr std::size_t kMaxTraceLineChars = 400;
+constexpr std::size_t kMaxTraceBytes = 512u << 20;  // a larger trace.txt is refused
+constexpr std::size_t kMaxResultsBytes = 64u << 20;
+constexpr std::size_t kMaxAnomaliesPerCheck = 200;
+constexpr std::size_t kMaxOpsPerAnomaly = 50;
+constexpr std::size_t kMaxChecks = 100;
+constexpr std::size_t kMaxModelWarnings = 20;
+
+// One client operation: its invocation and its completion (if any) on the same process.
+struct Span {
+  std::int64_t process = 0;
+  std::string f;
+  nlohmann::json invoke_value;
+  nlohmann::json end_value;
+  history::OpType end = history::OpType::kInvoke;  // kInvoke: never completed
+  std::int64_t invoke_index = -1;                  // -1: a completion without an invocation
+  std::int64_t end_index = -1;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;  // == start_ns when never completed
+  std::string error;        // the completion's "error" field, if any
+  bool anomalous = false;   // named by some anomaly
+
+  std::int64_t id() const { return invoke_index >= 0 ? invoke_index : end_index; }
+  std::int64_t latency_ns() const { return end_ns - start_ns; }
+  bool completed() const { return end != history::OpType::kInvoke; }
+};
+
+// A fault in effect: from start-<kind> to stop-<kind>, heal-all, or the end of the history.
+struct NemesisInterval {
+  std::string kind;
+  std::string targets;  // the start op's value as text (truncated)
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  std::int64_t start_index = 0;
+  std::string ended_by;  // "stop", "heal-all" or "end of history"
+};
+
+struct Anomaly {
+  std::string type;
+  std::string explanation;
+  std::vector<std::int64_t> ops;  // history indexes as the checker gave them
+  std::size_t ops_total = 0;      // before the kMaxOpsPerAnomaly cut
+};
+
+struct Check {
+  std::string name;
+  std::string valid;     // "true", "false" or "unknown"
+  nlohmann::json other;  // the check's result without its anomalies
+  std::vector<Anomaly> anomalies;
+  std::size_t anomalies_total = 0;  // before the kMaxAnomaliesPerCheck cut
+};
+
+struct RunData {
+  std::string dir;
+  nlohmann::json results;  // an object
+  bool have_history = false;
+  history::History history;
+  bool have_trace = false;
+  std::vector<std::string> trace_head, trace_tail;
+  std::size_t trace_lines = 0;
+  // Derived.
+  std::vector<Span> spans;                            // ordered by start time, then id
+  std::map<std::int64_t, std::size_t> span_by_index;  // invoke and completion index -> span
+  std::vector<NemesisInterval> nemesis;
+  std::vector<std::int64_t> heal_ns;
+  std::vector<Check> checks;
+  std::int64_t t0_ns = 0, t1_ns = 0;  // the history's time range (t1 > t0)
+  std::vector<std::string> warnings;  // oddities in the history, shown on the page
+  std::size_t warnings_total = 0;
+};
+
+// Reads the run directory's files into *out (dir, results, history, trace). Returns "" or an
+// error naming the file. Missing history.jsonl or trace.txt is not an error (have_* = false).
+std::string load_run(const std::string& dir, RunData* out);
+
+// Parses results.json's "checks" into out->checks. Returns "" or an error naming the field.
+std::string parse_checks(RunData* out);
+
+// Pairs operations into spans, finds nemesis intervals and heal times, marks anomalous spans
+// and sets the time range. Never fails: oddities become warnings.
+void build_model(RunData* out);
+
+// The span an op index belongs to (as invocation or completion), or -1.
+std::int64_t span_of_index(const RunData& run, std::int64_t op_index);
+
+}  // namespace fl::reports

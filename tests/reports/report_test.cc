@@ -1,0 +1,141 @@
+// Proves that a run report holds what a reader needs: the header fields, one timeline lane per
+// process, a bar with an id per operation, nemesis bands and heal lines, both plots, every
+// anomaly with links whose targets exist, escaping of hostile values, and byte-for-byte
+// deterministic output. Builds realistic run directories (tests/reports/sample_run.h), renders
+// them with write_run_report and inspects the HTML text.
+#include "reports/report.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+
+#include "tests/reports/sample_run.h"
+
+namespace fl::reports {
+namespace {
+
+using testing::count_of;
+using testing::fresh_dir;
+using testing::make_sample;
+using testing::slurp;
+
+std::set<std::string> ids_in(const std::string& html) {
+  std::set<std::string> ids;
+  static const std::regex kId(R"re(\sid="([^"]+)")re");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), kId); it != std::sregex_iterator();
+       ++it) {
+    ids.insert((*it)[1]);
+  }
+  return ids;
+}
+
+TEST(RunReport, HasHeaderTimelinePlotsAndLinkedAnomalies) {
+  const auto sample = make_sample({});
+  ASSERT_EQ(sample.anomaly_ops.size(), 3u);
+  const auto dir = fresh_dir("full");
+  testing::write_sample(sample, dir);
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string html = slurp(dir / "report.html");
+  EXPECT_NE(html.find("register-sample"), std::string::npos);
+  EXPECT_NE(html.find("0123456789abcdef"), std::string::npos);
+  EXPECT_NE(html.find("faultline run register-sample --seed 7"), std::string::npos);
+  EXPECT_NE(html.find("class=\"verdict fail\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"drawn\""), std::string::npos);
+  EXPECT_NE(html.find("clock-skew"), std::string::npos);
+  EXPECT_EQ(count_of(html, "<rect class=\"lane"), sample.processes);
+  EXPECT_EQ(count_of(html, "class=\"lanelabel\""), sample.processes);
+  EXPECT_EQ(count_of(html, "<g class=\"nem\""), sample.nemesis_intervals);
+  EXPECT_EQ(count_of(html, "<g class=\"heal\""), 1u);
+  EXPECT_EQ(count_of(html, "<svg class=\"plot latency\""), 1u);
+  EXPECT_EQ(count_of(html, "<svg class=\"plot throughput\""), 1u);
+  EXPECT_EQ(count_of(html, "<polyline class=\"rate"), 3u);
+  const std::set<std::string> ids = ids_in(html);
+  for (std::int64_t op : sample.anomaly_ops) {
+    EXPECT_TRUE(ids.count("op-" + std::to_string(op))) << op;
+  }
+  EXPECT_EQ(count_of(html, "class=\"anomaly\""), 2u);
+  // Every link into the timeline has a target, and anomaly ops are marked in the timeline.
+  static const std::regex kLink(R"re(href="#(op-\d+)")re");
+  std::size_t links = 0;
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), kLink);
+       it != std::sregex_iterator(); ++it, ++links) {
+    EXPECT_TRUE(ids.count((*it)[1])) << (*it)[1];
+  }
+  EXPECT_EQ(links, 3u);  // two for G2-item, one for G-single (its other op is not in the history)
+  EXPECT_NE(html.find("not a client operation of this history"), std::string::npos);
+  EXPECT_EQ(count_of(html, " anom\""), 3u);
+  EXPECT_NE(html.find("write skew"), std::string::npos);
+}
+
+TEST(RunReport, AllOpsDrawnWithIdsWhenUnderTheLimit) {
+  const auto sample = make_sample({.ops = 300});
+  const auto dir = fresh_dir("ids");
+  testing::write_sample(sample, dir);
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string html = slurp(dir / "report.html");
+  EXPECT_EQ(count_of(html, "<rect id=\"op-"), 300u);
+  EXPECT_EQ(count_of(html, "class=\"op ok"), count_of(html, "<circle class=\"pt ok\""));
+  EXPECT_GT(count_of(html, "class=\"op fail"), 0u);
+  EXPECT_GT(count_of(html, "class=\"op info"), 0u);
+  EXPECT_EQ(count_of(html, "class=\"op info"), count_of(html, "<line class=\"open\""));
+}
+
+TEST(RunReport, HostileTextIsEscapedEverywhere) {
+  const std::string evil = "\"'><script>alert(1)</script><img src=x onerror=alert(2)>";
+  const auto sample = make_sample({.hostile_value = evil});
+  const auto dir = fresh_dir("hostile");
+  testing::write_sample(sample, dir);
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string html = slurp(dir / "report.html");
+  EXPECT_EQ(html.find("<script>alert"), std::string::npos);
+  EXPECT_EQ(html.find("<img"), std::string::npos);
+  EXPECT_EQ(count_of(html, "<script"), 1u);  // our own, at the end
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
+  EXPECT_NE(html.find("&lt;b&gt;&amp;amp;"), std::string::npos);  // from the trace
+}
+
+TEST(RunReport, NeedsNoNetwork) {
+  const auto dir = fresh_dir("offline");
+  testing::write_sample(make_sample({}), dir);
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string html = slurp(dir / "report.html");
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find(" src="), std::string::npos);
+  EXPECT_EQ(html.find("<link"), std::string::npos);
+  EXPECT_EQ(html.find("@import"), std::string::npos);
+}
+
+TEST(RunReport, SameInputsGiveTheSameBytes) {
+  const auto a = fresh_dir("det-a"), b = fresh_dir("det-b");
+  testing::write_sample(make_sample({}), a);
+  testing::write_sample(make_sample({}), b);
+  ASSERT_EQ(write_run_report(a.string()), "");
+  ASSERT_EQ(write_run_report(b.string()), "");
+  std::string ha = slurp(a / "report.html"), hb = slurp(b / "report.html");
+  // The run directory is printed in the header; everything else must match.
+  ha.replace(ha.find(a.string()), a.string().size(), "DIR");
+  hb.replace(hb.find(b.string()), b.string().size(), "DIR");
+  EXPECT_EQ(ha, hb);
+}
+
+TEST(RunReport, OldRunWithoutHistoryRendersWhatIsThere) {
+  const auto dir = fresh_dir("old");
+  std::ofstream(dir / "results.json") << R"({"scenario": "selftest", "seed": 3, "mode": "sim",
+      "trace_hash": "00ff00ff00ff00ff", "result": "pass", "problems": [],
+      "details": {"calls_ok": 812, "restarts": 2}, "future_field": {"x": 1}})";
+  std::ofstream(dir / "trace.txt") << "line one\nline two\n";
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string html = slurp(dir / "report.html");
+  EXPECT_NE(html.find("No history.jsonl in the run directory"), std::string::npos);
+  EXPECT_NE(html.find("calls_ok"), std::string::npos);
+  EXPECT_NE(html.find("faultline run selftest --seed 3 --mode sim"), std::string::npos);
+  EXPECT_NE(html.find("lists no checks"), std::string::npos);
+  EXPECT_NE(html.find("2 lines"), std::string::npos);
+  EXPECT_EQ(html.find("<rect id=\"op-"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fl::reports

@@ -1,0 +1,48 @@
+// Realistic run directories for the report tests: a register-like workload on several processes
+// with ok / fail / info completions (a process that ends in info is replaced by a new one, as in
+// Jepsen), nemesis start/stop pairs, a heal-all, and checks with anomalies naming operations.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "history/history.h"
+
+namespace fl::reports::testing {
+
+struct SampleOptions {
+  std::size_t clients = 5;
+  std::size_t ops = 400;  // client operations (invocations)
+  std::int64_t duration_ns = 20'000'000'000;
+  std::uint64_t seed = 7;
+  bool with_checks = true;
+  std::string hostile_value;  // if set, one op's value and one problem carry this text
+};
+
+struct Sample {
+  history::History history;
+  nlohmann::json results;
+  std::vector<std::string> trace;
+  std::vector<std::int64_t> anomaly_ops;  // op indexes the anomaly names (invocations)
+  std::size_t processes = 0;              // distinct client processes used
+  std::size_t nemesis_intervals = 0;
+};
+
+Sample make_sample(const SampleOptions& options);
+
+// Writes results.json, history.jsonl and trace.txt into dir (created).
+void write_sample(const Sample& sample, const std::filesystem::path& dir);
+
+// A fresh empty directory under the system temp dir, unique per test name.
+std::filesystem::path fresh_dir(const std::string& name);
+
+// The whole file as a string ("" if missing).
+std::string slurp(const std::filesystem::path& path);
+
+// Occurrences of needle in haystack.
+std::size_t count_of(const std::string& haystack, const std::string& needle);
+
+}  // namespace fl::reports::testing
