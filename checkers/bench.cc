@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "checkers/cli.h"
+#include "checkers/elle/generate.h"
 #include "checkers/elle/list_append.h"
 #include "checkers/formats.h"
 #include "checkers/models.h"
@@ -64,34 +65,10 @@ int bench_checkers_command(const std::vector<std::string>& args, std::ostream& o
   int etcd_invalid = 0, kv_invalid = 0;
   const double etcd_ms = time_all(etcd, *make_model("cas-register"), &etcd_invalid);
   const double kv_ms = time_all(kv, *make_model("kv"), &kv_invalid);
-  // A generated list-append history: 100,000 serial transactions of 4 micro-ops over 100 keys.
-  history::History la;
-  {
-    std::uint64_t x = 42;
-    auto next = [&x] { return x = x * 6364136223846793005ULL + 1442695040888963407ULL; };
-    std::vector<std::vector<int>> lists(100);
-    int value = 0;
-    for (int t = 0; t < 100000; ++t) {
-      nlohmann::json mops = nlohmann::json::array();
-      for (int m = 0; m < 4; ++m) {
-        const auto k = static_cast<std::size_t>((next() >> 33) % 100);
-        if ((next() >> 40) % 2 == 0) {
-          lists[k].push_back(++value);
-          mops.push_back({"append", static_cast<int>(k), value});
-        } else {
-          mops.push_back({"r", static_cast<int>(k), lists[k]});
-        }
-      }
-      history::Op op;
-      op.process = t % 10;
-      op.f = "txn";
-      op.value = mops;
-      op.type = history::OpType::kInvoke;
-      la.ops.push_back(op);
-      op.type = history::OpType::kOk;
-      la.ops.push_back(op);
-    }
-  }
+  // A generated list-append history: 100,000 transactions of 4 micro-ops, 5 concurrent.
+  elle::GenerateOptions gen;
+  gen.transactions = 100'000;
+  const history::History la = elle::generate_list_append(gen);
   const auto la_start = WallClock::now();
   const elle::ElleResult la_result = elle::check_list_append(la);
   const double la_ms =

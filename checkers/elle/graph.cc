@@ -22,14 +22,22 @@ const char* to_string(Dep d) {
   return "?";
 }
 
-void Graph::add(std::size_t from, std::size_t to, Dep dep) {
-  for (const Edge& e : out_[from]) {
-    if (e.to == to && e.dep == dep) return;
-  }
-  out_[from].push_back(Edge{to, dep});
+std::uint32_t Graph::key_id(const std::string& key) {
+  auto [it, fresh] = key_ids_.emplace(key, static_cast<std::uint32_t>(keys_.size()));
+  if (fresh) keys_.push_back(key);
+  return it->second;
 }
 
-std::vector<std::vector<std::size_t>> Graph::cycles_components() const {
+void Graph::add(std::size_t from, std::size_t to, Dep dep, std::uint32_t key) {
+  if (from == to || out_[from].size() >= kMaxOutDegree) return;
+  for (const Edge& e : out_[from]) {
+    if (e.to == to && e.dep == dep) return;  // one edge per kind is enough to explain a cycle
+  }
+  out_[from].push_back(Edge{to, dep, key});
+}
+
+std::vector<std::vector<std::size_t>> Graph::components(DepMask mask,
+                                                        std::vector<int>* comp_of) const {
   const std::size_t n = out_.size();
   constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
   std::vector<std::size_t> index(n, kNone), low(n, 0);
@@ -40,16 +48,19 @@ std::vector<std::vector<std::size_t>> Graph::cycles_components() const {
   struct Frame {
     std::size_t node, edge;
   };
+  std::vector<Frame> call;
   for (std::size_t root = 0; root < n; ++root) {
     if (index[root] != kNone) continue;
-    std::vector<Frame> call{{root, 0}};
+    call.push_back({root, 0});
     index[root] = low[root] = counter++;
     stack.push_back(root);
     on_stack[root] = true;
     while (!call.empty()) {
       Frame& f = call.back();
       if (f.edge < out_[f.node].size()) {
-        const std::size_t w = out_[f.node][f.edge++].to;
+        const Edge& e = out_[f.node][f.edge++];
+        if ((bit(e.dep) & mask) == 0) continue;
+        const std::size_t w = e.to;
         if (index[w] == kNone) {
           index[w] = low[w] = counter++;
           stack.push_back(w);
@@ -65,54 +76,58 @@ std::vector<std::vector<std::size_t>> Graph::cycles_components() const {
       if (!call.empty()) low[call.back().node] = std::min(low[call.back().node], low[v]);
       if (low[v] != index[v]) continue;
       std::vector<std::size_t> comp;
-      std::size_t w;
+      std::size_t w = kNone;
       do {
         w = stack.back();
         stack.pop_back();
         on_stack[w] = false;
         comp.push_back(w);
       } while (w != v);
-      bool self_loop = false;
-      for (const Edge& e : out_[v]) self_loop = self_loop || e.to == v;
-      if (comp.size() > 1 || self_loop) {
+      if (comp.size() > 1) {
         std::sort(comp.begin(), comp.end());
         out.push_back(std::move(comp));
       }
     }
   }
   std::sort(out.begin(), out.end());
+  comp_of->assign(n, -1);
+  for (std::size_t c = 0; c < out.size(); ++c) {
+    for (std::size_t v : out[c]) (*comp_of)[v] = static_cast<int>(c);
+  }
   return out;
 }
 
-std::vector<std::pair<std::size_t, Dep>> Graph::shortest_cycle(std::size_t start,
-                                                               const std::vector<int>& comp) const {
+std::vector<Step> Graph::path(std::size_t from, std::size_t to, DepMask mask,
+                              const std::vector<int>& comp_of) const {
   constexpr std::size_t kNone = std::numeric_limits<std::size_t>::max();
-  std::vector<std::size_t> parent(out_.size(), kNone);
-  std::vector<Dep> via(out_.size(), Dep::kWW);
-  std::deque<std::size_t> queue{start};
-  std::size_t last = kNone;
-  Dep closing = Dep::kWW;
-  while (!queue.empty() && last == kNone) {
+  if (from == to || comp_of[from] < 0 || comp_of[from] != comp_of[to]) return {};
+  // Parents are kept only for visited nodes (a component may be much smaller than the graph).
+  std::map<std::size_t, Step> parent;
+  std::deque<std::size_t> queue{from};
+  parent.emplace(from, Step{kNone, Edge{from, Dep::kWW, kNoKey}});
+  bool found = false;
+  while (!queue.empty() && !found) {
     const std::size_t v = queue.front();
     queue.pop_front();
     for (const Edge& e : out_[v]) {
-      if (comp[e.to] != comp[start]) continue;
-      if (e.to == start) {
-        last = v;
-        closing = e.dep;
+      if ((bit(e.dep) & mask) == 0 || comp_of[e.to] != comp_of[from]) continue;
+      if (!parent.emplace(e.to, Step{v, e}).second) continue;
+      if (e.to == to) {
+        found = true;
         break;
       }
-      if (parent[e.to] != kNone) continue;
-      parent[e.to] = v;
-      via[e.to] = e.dep;
       queue.push_back(e.to);
     }
   }
-  if (last == kNone) return {};
-  std::vector<std::pair<std::size_t, Dep>> cycle{{last, closing}};
-  for (std::size_t v = last; v != start; v = parent[v]) cycle.push_back({parent[v], via[v]});
-  std::reverse(cycle.begin(), cycle.end());
-  return cycle;
+  if (!found) return {};
+  std::vector<Step> steps;
+  for (std::size_t v = to; v != from;) {
+    const Step& s = parent.at(v);
+    steps.push_back(s);
+    v = s.node;
+  }
+  std::reverse(steps.begin(), steps.end());
+  return steps;
 }
 
 }  // namespace fl::checkers::elle

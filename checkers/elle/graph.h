@@ -1,9 +1,10 @@
-// A dependency graph between transactions with labelled edges, strongly connected components
-// (Tarjan, iterative: no recursion however long the history), and a shortest cycle through a
-// node restricted to its component (BFS).
+// A dependency graph between transactions with labelled edges (dependency kind and the key it
+// was inferred on), strongly connected components over a subset of edge kinds (Tarjan,
+// iterative: no recursion however long the history) and shortest paths inside a component (BFS).
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,27 +12,46 @@ namespace fl::checkers::elle {
 
 enum class Dep : std::uint8_t { kWW, kWR, kRW, kProcess, kRealtime };
 const char* to_string(Dep d);
+using DepMask = std::uint8_t;
+constexpr DepMask bit(Dep d) { return static_cast<DepMask>(1u << static_cast<unsigned>(d)); }
+constexpr DepMask kDataDeps = bit(Dep::kWW) | bit(Dep::kWR) | bit(Dep::kRW);
+constexpr DepMask kAllDeps = kDataDeps | bit(Dep::kProcess) | bit(Dep::kRealtime);
+constexpr std::uint32_t kNoKey = UINT32_MAX;
 
 struct Edge {
   std::size_t to;
   Dep dep;
+  std::uint32_t key;  // Graph::key_name(key); kNoKey for process and real-time edges
+};
+
+// One step of a cycle: the node and the edge leaving it.
+struct Step {
+  std::size_t node;
+  Edge edge;
 };
 
 class Graph {
  public:
+  static constexpr std::size_t kMaxOutDegree = 1 << 16;  // edges beyond it are dropped (sound)
   explicit Graph(std::size_t nodes) : out_(nodes) {}
-  void add(std::size_t from, std::size_t to, Dep dep);
+  std::uint32_t key_id(const std::string& key);
+  const std::string& key_name(std::uint32_t id) const { return keys_[id]; }
+  // Adds from -> to unless it is a self loop or already present with the same kind and key.
+  void add(std::size_t from, std::size_t to, Dep dep, std::uint32_t key = kNoKey);
   std::size_t size() const { return out_.size(); }
   const std::vector<Edge>& out(std::size_t n) const { return out_[n]; }
-  // Components with more than one node (or a self loop), each sorted, in order of their least node.
-  std::vector<std::vector<std::size_t>> cycles_components() const;
-  // The shortest cycle through `start` using only nodes with comp[n] == comp[start]; as a list
-  // of (node, edge leaving it). Empty if none.
-  std::vector<std::pair<std::size_t, Dep>> shortest_cycle(std::size_t start,
-                                                          const std::vector<int>& comp) const;
+  // Components (over edges in `mask`) with more than one node, each sorted, sorted by least node.
+  // *comp_of gets each node's component number, or -1.
+  std::vector<std::vector<std::size_t>> components(DepMask mask, std::vector<int>* comp_of) const;
+  // A shortest path from `from` to `to` over `mask` edges inside `comp_of[from]`; empty if none
+  // (or if from == to).
+  std::vector<Step> path(std::size_t from, std::size_t to, DepMask mask,
+                         const std::vector<int>& comp_of) const;
 
  private:
   std::vector<std::vector<Edge>> out_;
+  std::vector<std::string> keys_;
+  std::map<std::string, std::uint32_t> key_ids_;
 };
 
 }  // namespace fl::checkers::elle

@@ -1,36 +1,21 @@
 // An Elle-style checker for list-append transactions (Kingsbury & Alvaro, "Elle: Inferring
 // Isolation Anomalies from Experimental Observations", VLDB 2020).
 //
-// Each transaction is a list of micro-ops ["append", k, v] and ["r", k, [v...]] (our JSON-lines
-// history, f "txn"). Appended values are unique per key, so every read reveals a prefix of the
-// key's version order; the longest read fixes the order and every other read must be a prefix of
-// it. From that it infers write-write, write-read and read-write dependencies between committed
-// transactions, finds cycles (strongly connected components, then a shortest cycle in each) and
-// classifies them: G0 (ww only), G1c (ww/wr), G-single (exactly one rw), G2-item (two or more rw).
-// Also: G1a (a read of an aborted append), G1b (a read ending at another transaction's
-// intermediate append), internal inconsistency, duplicate elements, incompatible orders, lost
-// updates. It reports which consistency models the anomalies rule out.
-//
-// Not modelled yet: realtime and process orders (so strict serializability and session variants
-// are not judged), and predicate reads.
+// Each transaction (f "txn") is a list of micro-ops ["append", k, v] and ["r", k, [v...]].
+// Appended values are unique per key, so every read reveals a prefix of the key's version order;
+// the longest committed read fixes the order and every other read must be a prefix of it. From
+// that: ww (consecutive appends), wr (the writer of a read's last element) and rw (a read, and
+// the writer of the next element) dependencies; plus process and real-time orders; cycles are
+// classified by core.h. Also reported: G1a (a read of an aborted append), G1b (a read ending at
+// another transaction's intermediate append), internal inconsistency, duplicate elements,
+// incompatible orders, garbage reads (of values never appended), lost updates (two committed
+// transactions read the same version of a key and both appended to it).
+// A history that appends one value twice to a key cannot be analysed: unknown, with the error.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
-#include "checkers/linearizability.h"
-#include "history/history.h"
+#include "checkers/elle/core.h"
 
 namespace fl::checkers::elle {
-
-struct ElleResult {
-  Validity valid = Validity::kTrue;
-  nlohmann::json anomalies = nlohmann::json::object();  // class -> [explanations]
-  std::vector<std::string> not_models;                  // consistency models ruled out
-  std::string error;                                    // malformed history (then unknown)
-  nlohmann::json to_json() const;
-};
-
-constexpr std::size_t kMaxReportedPerClass = 8;
 
 ElleResult check_list_append(const history::History& h);
 

@@ -4,6 +4,7 @@
 
 #include "checkers/checker_impls.h"
 #include "checkers/elle/list_append.h"
+#include "checkers/elle/rw_register.h"
 
 namespace fl::checkers {
 namespace {
@@ -55,8 +56,7 @@ CheckOutcome run_elle_rw_register(const nlohmann::json& options, const history::
   std::string expected;
   CheckOutcome bad;
   if (!expected_model(options, &expected, &bad)) return bad;
-  (void)h;
-  return option_error("elle-rw-register: not built yet");
+  return judge(elle::check_rw_register(h), expected);
 }
 
 }  // namespace fl::checkers

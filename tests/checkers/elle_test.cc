@@ -1,40 +1,28 @@
 // Proves the Elle-style list-append checker on hand-built histories, one per anomaly class,
-// asserting the class found, the cycle it explains (as text naming the transactions and edge
-// types) and the consistency models ruled out; and that a serial history is valid.
+// asserting the class found, the exact cycle it explains (transactions, edge kinds and keys),
+// the history op indexes it names and the consistency models ruled out; that serial histories
+// are valid; and that histories it cannot analyse are unknown with a reason.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "checkers/elle/list_append.h"
+#include "elle_builder.h"
 
 namespace fl::checkers::elle {
 namespace {
 
-using nlohmann::json;
+using namespace testing;
 
-struct Builder {
-  history::History h;
-  // A transaction that completes before the next one starts (type ok/fail/info).
-  void txn(std::int64_t process, json mops, history::OpType type = history::OpType::kOk) {
-    history::Op inv;
-    inv.process = process;
-    inv.type = history::OpType::kInvoke;
-    inv.f = "txn";
-    inv.value = mops;
-    h.ops.push_back(inv);
-    history::Op done = inv;
-    done.type = type;
-    h.ops.push_back(done);
-  }
-};
-
-json ap(const char* k, int v) { return json::array({"append", k, v}); }
-json rd(const char* k, json v) { return json::array({"r", k, v}); }
-
-bool has(const ElleResult& r, const std::string& cls) { return r.anomalies.contains(cls); }
 bool rules_out(const ElleResult& r, const std::string& model) {
   return std::find(r.not_models.begin(), r.not_models.end(), model) != r.not_models.end();
 }
+std::string cycle_of(const ElleResult& r, const std::string& type) {
+  const Anomaly* a = r.first(type);
+  return a == nullptr ? "(no " + type + ")" : a->cycle;
+}
 
-TEST(Elle, SerialHistoryIsValid) {
+TEST(ElleListAppend, SerialHistoryIsValid) {
   Builder b;
   b.txn(0, {ap("x", 1), rd("x", {1})});
   b.txn(1, {rd("x", {1}), ap("x", 2), ap("y", 1)});
@@ -42,110 +30,148 @@ TEST(Elle, SerialHistoryIsValid) {
   const ElleResult r = check_list_append(b.h);
   EXPECT_EQ(r.valid, Validity::kTrue) << r.to_json().dump(2);
   EXPECT_TRUE(r.not_models.empty());
+  EXPECT_EQ(r.transactions, 3u);
 }
 
-TEST(Elle, G0WriteCycle) {
-  // T0 appends x1 then y1... T1 appends x2, y2; reads show x: [1 2] and y: [2 1].
+TEST(ElleListAppend, G0WriteCycle) {
   Builder b;
   b.txn(0, {ap("x", 1), ap("y", 1)});
   b.txn(1, {ap("x", 2), ap("y", 2)});
   b.txn(2, {rd("x", {1, 2}), rd("y", {2, 1})});
   const ElleResult r = check_list_append(b.h);
-  ASSERT_TRUE(has(r, "G0")) << r.to_json().dump(2);
-  const std::string cycle = r.anomalies["G0"][0];
-  EXPECT_NE(cycle.find("-ww->"), std::string::npos);
-  EXPECT_EQ(cycle.find("-wr->"), std::string::npos);
+  EXPECT_EQ(cycle_of(r, "G0"), "T0 -ww(x)-> T1 -ww(y)-> T0") << r.to_json().dump(2);
+  EXPECT_EQ(r.first("G0")->ops, (std::vector<std::int64_t>{0, 1, 2, 3}));
   EXPECT_TRUE(rules_out(r, "read-uncommitted"));
 }
 
-TEST(Elle, G1aAbortedRead) {
+TEST(ElleListAppend, G1aAbortedRead) {
   Builder b;
   b.txn(0, {ap("x", 1)}, history::OpType::kFail);
   b.txn(1, {rd("x", {1})});
   const ElleResult r = check_list_append(b.h);
-  ASSERT_TRUE(has(r, "G1a")) << r.to_json().dump(2);
+  ASSERT_TRUE(r.has("G1a")) << r.to_json().dump(2);
+  EXPECT_EQ(r.first("G1a")->ops, (std::vector<std::int64_t>{2, 3, 0, 1}));
   EXPECT_TRUE(rules_out(r, "read-committed"));
   EXPECT_FALSE(rules_out(r, "read-uncommitted"));
 }
 
-TEST(Elle, G1bIntermediateRead) {
+TEST(ElleListAppend, G1bIntermediateRead) {
   Builder b;
   b.txn(0, {ap("x", 1), ap("x", 2)});
   b.txn(1, {rd("x", {1})});
   const ElleResult r = check_list_append(b.h);
-  ASSERT_TRUE(has(r, "G1b")) << r.to_json().dump(2);
+  ASSERT_TRUE(r.has("G1b")) << r.to_json().dump(2);
   EXPECT_TRUE(rules_out(r, "read-committed"));
 }
 
-TEST(Elle, G1cCircularInformationFlow) {
-  // T0 appends x1 and reads y [1] (written by T1); T1 appends y1 and reads x [1].
+TEST(ElleListAppend, G1cCircularInformationFlow) {
   Builder b;
   b.txn(0, {ap("x", 1), rd("y", {1})});
   b.txn(1, {ap("y", 1), rd("x", {1})});
   const ElleResult r = check_list_append(b.h);
-  ASSERT_TRUE(has(r, "G1c")) << r.to_json().dump(2);
-  EXPECT_NE(std::string(r.anomalies["G1c"][0]).find("-wr->"), std::string::npos);
+  EXPECT_EQ(cycle_of(r, "G1c"), "T0 -wr(x)-> T1 -wr(y)-> T0") << r.to_json().dump(2);
+  EXPECT_FALSE(r.has("G0"));
+  EXPECT_TRUE(rules_out(r, "read-committed"));
 }
 
-TEST(Elle, GSingleReadSkew) {
-  // T1 appends x2 and y2 after x1, y1 exist. T2 reads x [1 2] (sees T1) but y [1] (misses it).
+TEST(ElleListAppend, GSingleReadSkew) {
   Builder b;
   b.txn(0, {ap("x", 1), ap("y", 1)});
   b.txn(1, {ap("x", 2), ap("y", 2)});
   b.txn(2, {rd("x", {1, 2}), rd("y", {1})});
   b.txn(3, {rd("y", {1, 2})});
   const ElleResult r = check_list_append(b.h);
-  ASSERT_TRUE(has(r, "G-single")) << r.to_json().dump(2);
-  const std::string cycle = r.anomalies["G-single"][0];
-  EXPECT_NE(cycle.find("-rw->"), std::string::npos);
+  EXPECT_EQ(cycle_of(r, "G-single"), "T2 -rw(y)-> T1 -wr(x)-> T2") << r.to_json().dump(2);
   EXPECT_TRUE(rules_out(r, "snapshot-isolation"));
   EXPECT_FALSE(rules_out(r, "read-committed"));
 }
 
-TEST(Elle, G2ItemWriteSkew) {
-  // Both read x and y empty; T0 appends x, T1 appends y; later reads see both.
+TEST(ElleListAppend, G2ItemWriteSkew) {
   Builder b;
-  b.txn(0, {rd("x", json::array()), rd("y", json::array()), ap("x", 1)});
-  b.txn(1, {rd("x", json::array()), rd("y", json::array()), ap("y", 1)});
+  b.invoke(0, {rd("x", nullptr), rd("y", nullptr), ap("x", 1)});
+  b.invoke(1, {rd("x", nullptr), rd("y", nullptr), ap("y", 1)});
+  b.complete(0, {rd("x", none()), rd("y", none()), ap("x", 1)});
+  b.complete(1, {rd("x", none()), rd("y", none()), ap("y", 1)});
   b.txn(2, {rd("x", {1}), rd("y", {1})});
   const ElleResult r = check_list_append(b.h);
-  ASSERT_TRUE(has(r, "G2-item")) << r.to_json().dump(2);
+  EXPECT_EQ(cycle_of(r, "G2-item"), "T0 -rw(y)-> T1 -rw(x)-> T0") << r.to_json().dump(2);
+  EXPECT_FALSE(r.has("G-single"));
   EXPECT_TRUE(rules_out(r, "serializable"));
   EXPECT_FALSE(rules_out(r, "snapshot-isolation"));
 }
 
-TEST(Elle, LostUpdate) {
+TEST(ElleListAppend, LostUpdate) {
   Builder b;
-  b.txn(0, {rd("x", json::array()), ap("x", 1)});
-  b.txn(1, {rd("x", json::array()), ap("x", 2)});
+  b.txn(0, {rd("x", none()), ap("x", 1)});
+  b.txn(1, {rd("x", none()), ap("x", 2)});
   b.txn(2, {rd("x", {1, 2})});
   const ElleResult r = check_list_append(b.h);
-  ASSERT_TRUE(has(r, "lost-update")) << r.to_json().dump(2);
+  ASSERT_TRUE(r.has("lost-update")) << r.to_json().dump(2);
   EXPECT_TRUE(rules_out(r, "snapshot-isolation"));
 }
 
-TEST(Elle, InternalDuplicateAndIncompatible) {
+TEST(ElleListAppend, RealtimeAndProcessOrders) {
+  // T0 appends x1 and completes; T1 starts later and reads x empty (T2 shows x = [1]).
+  Builder rt;
+  rt.txn(0, {ap("x", 1)});
+  rt.txn(1, {rd("x", none())});
+  rt.txn(2, {rd("x", {1})});
+  ElleResult r = check_list_append(rt.h);
+  EXPECT_EQ(cycle_of(r, "G-single-realtime"), "T0 -realtime-> T1 -rw(x)-> T0")
+      << r.to_json().dump(2);
+  EXPECT_FALSE(r.has("G-single"));
+  EXPECT_FALSE(r.has("G-single-process"));
+  EXPECT_TRUE(rules_out(r, "strict-serializable"));
+  EXPECT_FALSE(rules_out(r, "serializable"));
+  // The same with one process: a process-order cycle too (strong session models ruled out).
+  Builder po;
+  po.txn(0, {ap("x", 1)});
+  po.txn(0, {rd("x", none())});
+  po.txn(2, {rd("x", {1})});
+  r = check_list_append(po.h);
+  EXPECT_EQ(cycle_of(r, "G-single-process"), "T0 -process-> T1 -rw(x)-> T0");
+  EXPECT_TRUE(rules_out(r, "strong-session-serializable"));
+  EXPECT_FALSE(rules_out(r, "serializable"));
+  // Concurrent transactions impose no real-time order: the same reads are fine.
+  Builder cc;
+  cc.invoke(0, {ap("x", 1)});
+  cc.invoke(1, {rd("x", nullptr)});
+  cc.complete(0, {ap("x", 1)});
+  cc.complete(1, {rd("x", none())});
+  cc.txn(2, {rd("x", {1})});
+  r = check_list_append(cc.h);
+  EXPECT_EQ(r.valid, Validity::kTrue) << r.to_json().dump(2);
+}
+
+TEST(ElleListAppend, InternalDuplicateIncompatibleAndGarbage) {
   Builder b;
-  b.txn(0, {ap("x", 1), rd("x", json::array())});  // does not see its own append
+  b.txn(0, {ap("x", 1), rd("x", none())});  // does not see its own append
   b.txn(1, {ap("y", 1), ap("y", 2)});
   b.txn(2, {rd("y", {1, 1})});  // duplicate element
   b.txn(3, {ap("z", 1)});
   b.txn(4, {ap("z", 2)});
   b.txn(5, {rd("z", {1, 2})});
   b.txn(6, {rd("z", {2, 1})});  // incompatible order
+  b.txn(7, {rd("w", {42})});    // never appended
   const ElleResult r = check_list_append(b.h);
-  EXPECT_TRUE(has(r, "internal")) << r.to_json().dump(2);
-  EXPECT_TRUE(has(r, "duplicate-elements"));
-  EXPECT_TRUE(has(r, "incompatible-order"));
+  for (const char* c : {"internal", "duplicate-elements", "incompatible-order", "garbage-read"}) {
+    EXPECT_TRUE(r.has(c)) << c << "\n" << r.to_json().dump(2);
+  }
   EXPECT_TRUE(rules_out(r, "read-uncommitted"));
 }
 
-TEST(Elle, MalformedTransactionsAreUnknownWithTheLine) {
+TEST(ElleListAppend, UnanalysableHistoriesAreUnknownWithAReason) {
   Builder b;
   b.txn(0, json::array({json::array({"frob", "x", 1})}));
-  const ElleResult r = check_list_append(b.h);
+  ElleResult r = check_list_append(b.h);
   EXPECT_EQ(r.valid, Validity::kUnknown);
   EXPECT_NE(r.error.find("line 1"), std::string::npos) << r.error;
+  Builder dup;
+  dup.txn(0, {ap("x", 1)});
+  dup.txn(1, {ap("x", 1)});
+  r = check_list_append(dup.h);
+  EXPECT_EQ(r.valid, Validity::kUnknown);
+  EXPECT_NE(r.error.find("twice"), std::string::npos) << r.error;
 }
 
 }  // namespace

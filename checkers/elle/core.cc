@@ -1,0 +1,194 @@
+// Transactions, reports and the model table shared by the Elle checkers. The cycle search is in
+// cycles.cc.
+#include "checkers/elle/core.h"
+
+#include <set>
+
+namespace fl::checkers::elle {
+namespace {
+
+std::string key_text(const nlohmann::json& k) {
+  return k.is_string() ? k.get<std::string>() : k.dump();
+}
+
+bool parse_mops(const nlohmann::json& v, const std::map<std::string, MopKind>& kinds,
+                std::vector<Mop>* out, std::string* error) {
+  if (!v.is_array()) return *error = "a transaction value as a list of micro-ops", false;
+  if (v.size() > kMaxMopsPerTxn) return *error = "at most 100000 micro-ops per transaction", false;
+  out->clear();
+  for (const auto& m : v) {
+    auto kind = m.is_array() && m.size() == 3 && m[0].is_string()
+                    ? kinds.find(m[0].get<std::string>())
+                    : kinds.end();
+    if (kind == kinds.end()) {
+      std::string names;
+      for (const auto& [name, k] : kinds) names += (names.empty() ? "\"" : ", \"") + name + "\"";
+      *error = "micro-ops [f, key, value] with f one of " + names + ", not " + m.dump();
+      return false;
+    }
+    out->push_back(Mop{kind->second, key_text(m[1]), &m[2]});
+  }
+  return true;
+}
+
+// What each anomaly class rules out (Adya; Elle's tables). Classes not listed rule out every
+// model (internal inconsistency, duplicate elements, incompatible orders, garbage reads).
+const std::map<std::string, std::vector<std::string>>& rules() {
+  static const std::vector<std::string> rc = {"read-committed",
+                                              "snapshot-isolation",
+                                              "serializable",
+                                              "strict-serializable",
+                                              "strong-session-snapshot-isolation",
+                                              "strong-session-serializable"};
+  static const std::vector<std::string> si = {
+      "snapshot-isolation", "serializable", "strict-serializable",
+      "strong-session-snapshot-isolation", "strong-session-serializable"};
+  static const std::vector<std::string> ser = {"serializable", "strict-serializable",
+                                               "strong-session-serializable"};
+  static const std::vector<std::string> session_si = {
+      "strong-session-snapshot-isolation", "strong-session-serializable", "strict-serializable"};
+  static const std::vector<std::string> session_ser = {"strong-session-serializable",
+                                                       "strict-serializable"};
+  static const std::vector<std::string> rt_si = {"strong-snapshot-isolation",
+                                                 "strict-serializable"};
+  static const std::vector<std::string> rt_ser = {"strict-serializable"};
+  static const std::map<std::string, std::vector<std::string>> r = {
+      {"G1a", rc},
+      {"G1b", rc},
+      {"G1c", rc},
+      {"G-single", si},
+      {"lost-update", si},
+      {"G2-item", ser},
+      {"G0-process", session_si},
+      {"G1c-process", session_si},
+      {"G-single-process", session_si},
+      {"G2-item-process", session_ser},
+      {"G0-realtime", rt_si},
+      {"G1c-realtime", rt_si},
+      {"G-single-realtime", rt_si},
+      {"G2-item-realtime", rt_ser},
+  };
+  return r;
+}
+
+}  // namespace
+
+std::vector<std::int64_t> Txn::op_indexes() const {
+  std::vector<std::int64_t> out{invoke_index};
+  if (complete_pos != kNoPos) out.push_back(complete_index);
+  return out;
+}
+
+bool collect_txns(const history::History& h, const std::map<std::string, MopKind>& kinds,
+                  std::vector<Txn>* txns, std::string* error) {
+  std::map<std::int64_t, std::size_t> open;  // process -> its open transaction
+  for (std::size_t i = 0; i < h.ops.size(); ++i) {
+    const auto& op = h.ops[i];
+    if (op.process == history::kNemesisProcess || op.f != "txn") continue;
+    const std::string where = "line " + std::to_string(i + 1) + ": ";
+    if (op.type == history::OpType::kInvoke) {
+      if (open.count(op.process) != 0) {
+        return *error = where + "a completion of process " + std::to_string(op.process) +
+                        "'s open transaction before its next invocation",
+               false;
+      }
+      Txn t;
+      t.id = txns->size();
+      t.process = op.process;
+      t.invoke_pos = i;
+      t.invoke_index = op.index;
+      if (!parse_mops(op.value, kinds, &t.mops, error)) return *error = where + *error, false;
+      open[op.process] = t.id;
+      txns->push_back(std::move(t));
+      continue;
+    }
+    auto it = open.find(op.process);
+    if (it == open.end()) return *error = where + "a completion for an open invocation", false;
+    Txn& t = (*txns)[it->second];
+    open.erase(it);
+    t.type = op.type;
+    t.complete_pos = i;
+    t.complete_index = op.index;
+    if (op.type == history::OpType::kOk) {
+      std::vector<Mop> done;
+      if (!parse_mops(op.value, kinds, &done, error)) return *error = where + *error, false;
+      t.mops = std::move(done);
+    }
+  }
+  return true;
+}
+
+const Anomaly* ElleResult::first(const std::string& type) const {
+  for (const Anomaly& a : anomalies) {
+    if (a.type == type) return &a;
+  }
+  return nullptr;
+}
+
+void Reporter::add(const std::string& type, const std::string& explanation,
+                   const std::vector<std::size_t>& txn_ids, std::string cycle) {
+  if (result_.counts[type]++ >= kMaxReportedPerClass) return;
+  Anomaly a{type, explanation, {}, std::move(cycle)};
+  std::set<std::size_t> seen;
+  for (std::size_t id : txn_ids) {
+    if (!seen.insert(id).second) continue;
+    for (std::int64_t i : txns_[id].op_indexes()) a.ops.push_back(i);
+  }
+  result_.anomalies.push_back(std::move(a));
+}
+
+std::string Reporter::txn_text(std::size_t id) const {
+  const Txn& t = txns_[id];
+  std::string s = "T" + std::to_string(id) + " (process " + std::to_string(t.process) + ", op " +
+                  std::to_string(t.invoke_index) + ") [";
+  constexpr std::size_t kMaxMopsShown = 16;
+  for (std::size_t i = 0; i < t.mops.size() && i < kMaxMopsShown; ++i) {
+    const Mop& m = t.mops[i];
+    const char* f = m.kind == MopKind::kAppend ? "append" : m.kind == MopKind::kWrite ? "w" : "r";
+    s += (i ? ", " : "") + std::string(f) + " " + m.key + " " +
+         (m.value().is_null() ? std::string("nil") : m.value().dump());
+  }
+  if (t.mops.size() > kMaxMopsShown) s += ", ...";
+  return s + "]";
+}
+
+void finish(ElleResult* result) {
+  static const std::vector<std::string> all = {"read-uncommitted",
+                                               "read-committed",
+                                               "snapshot-isolation",
+                                               "serializable",
+                                               "strict-serializable",
+                                               "strong-snapshot-isolation",
+                                               "strong-session-snapshot-isolation",
+                                               "strong-session-serializable"};
+  std::set<std::string> out;
+  for (const auto& [type, n] : result->counts) {
+    auto r = rules().find(type);
+    const auto& models = r == rules().end() ? all : r->second;
+    out.insert(models.begin(), models.end());
+  }
+  result->not_models.assign(out.begin(), out.end());
+  result->valid = result->counts.empty() ? Validity::kTrue : Validity::kFalse;
+  if (!result->error.empty()) result->valid = Validity::kUnknown;
+}
+
+nlohmann::json ElleResult::to_json() const {
+  nlohmann::json j = {
+      {"valid", valid == Validity::kUnknown ? nlohmann::json("unknown")
+                                            : nlohmann::json(valid == Validity::kTrue)},
+      {"anomaly-types", nlohmann::json::array()},
+      {"anomaly-counts", counts},
+      {"not", not_models},
+      {"transactions", transactions},
+      {"anomalies", nlohmann::json::array()}};
+  for (const auto& [type, n] : counts) j["anomaly-types"].push_back(type);
+  for (const Anomaly& a : anomalies) {
+    nlohmann::json x = {{"type", a.type}, {"explanation", a.explanation}, {"ops", a.ops}};
+    if (!a.cycle.empty()) x["cycle"] = a.cycle;
+    j["anomalies"].push_back(std::move(x));
+  }
+  if (!error.empty()) j["error"] = error;
+  return j;
+}
+
+}  // namespace fl::checkers::elle

@@ -1,0 +1,92 @@
+// What the Elle-style checkers (list-append, rw-register) share: transactions parsed from a
+// history, anomaly reports that name history op indexes, the dependency graph search that finds
+// and classifies cycles (data dependencies, then process order, then real-time order), and the
+// consistency models each anomaly class rules out.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "checkers/elle/graph.h"
+#include "checkers/linearizability.h"
+#include "history/history.h"
+
+namespace fl::checkers::elle {
+
+constexpr std::size_t kMaxReportedPerClass = 8;  // examples kept per anomaly class (all counted)
+constexpr std::size_t kMaxMopsPerTxn = 100'000;
+constexpr std::size_t kNoPos = static_cast<std::size_t>(-1);
+
+enum class MopKind { kAppend, kWrite, kRead };
+
+// A micro-op. Its value points into the history (which outlives every analysis), so parsing
+// copies no read lists.
+struct Mop {
+  MopKind kind = MopKind::kRead;
+  std::string key;
+  const nlohmann::json* v = nullptr;
+  // The appended/written value; a read's observed value (null when unknown).
+  const nlohmann::json& value() const { return *v; }
+};
+
+struct Txn {
+  std::size_t id = 0;
+  std::int64_t process = 0;
+  history::OpType type = history::OpType::kInfo;  // kInfo until (unless) completed
+  std::vector<Mop> mops;
+  std::size_t invoke_pos = 0, complete_pos = kNoPos;   // positions in History::ops
+  std::int64_t invoke_index = 0, complete_index = -1;  // Op::index of those ops
+  std::vector<std::int64_t> op_indexes() const;
+};
+
+struct Anomaly {
+  std::string type;
+  std::string explanation;
+  std::vector<std::int64_t> ops;  // history op indexes (invocations and completions)
+  std::string cycle;              // "T1 -ww(x)-> T2 -rw(y)-> T1" for cycle anomalies
+};
+
+struct ElleResult {
+  Validity valid = Validity::kTrue;
+  std::vector<Anomaly> anomalies;             // at most kMaxReportedPerClass per type
+  std::map<std::string, std::size_t> counts;  // type -> how many were found
+  std::vector<std::string> not_models;        // consistency models ruled out, sorted
+  std::string error;                          // malformed history (then unknown)
+  std::size_t transactions = 0;
+  bool has(const std::string& type) const { return counts.count(type) != 0; }
+  const Anomaly* first(const std::string& type) const;
+  nlohmann::json to_json() const;
+};
+
+// Parses f:"txn" ops (nemesis ops ignored). `kinds` maps a micro-op name ("append", "w", "r")
+// to its kind. An ok completion's value replaces the invocation's (reads filled in). On a
+// malformed history returns false with *error naming the line and what was expected.
+bool collect_txns(const history::History& h, const std::map<std::string, MopKind>& kinds,
+                  std::vector<Txn>* txns, std::string* error);
+
+// Collects anomalies and renders transactions for explanations.
+class Reporter {
+ public:
+  Reporter(const std::vector<Txn>& txns, ElleResult* result) : txns_(txns), result_(*result) {}
+  void add(const std::string& type, const std::string& explanation,
+           const std::vector<std::size_t>& txn_ids, std::string cycle = "");
+  std::string txn_text(std::size_t id) const;
+  const std::vector<Txn>& txns() const { return txns_; }
+
+ private:
+  const std::vector<Txn>& txns_;
+  ElleResult& result_;
+};
+
+// Adds process-order and real-time-order edges to `g` (which holds the data dependencies), then
+// finds and reports cycles: G0, G1c, G-single, G2-item from data edges alone, then the same
+// classes suffixed "-process" and "-realtime" for cycles that need those orders.
+void find_cycles(Graph& g, Reporter& reporter);
+
+// Sets not_models from the anomaly classes found and valid from whether any were found.
+void finish(ElleResult* result);
+
+}  // namespace fl::checkers::elle

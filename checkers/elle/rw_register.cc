@@ -1,0 +1,202 @@
+#include "checkers/elle/rw_register.h"
+
+#include <set>
+#include <unordered_map>
+
+#include "checkers/elle/values.h"
+
+namespace fl::checkers::elle {
+namespace {
+
+constexpr std::size_t kMaxInitialReadEdges = 100'000;  // rw edges from nil reads, per key
+
+struct Writer {
+  std::size_t txn;
+  bool last;  // the writer's final write to that key
+};
+
+// A committed transaction's first read of a key, made before any write of its own to it.
+struct ExternalRead {
+  std::size_t txn;
+  std::uint32_t key;
+  std::uint32_t version;  // value id; nil_ for the initial state
+  bool then_wrote;        // the transaction wrote the key afterwards
+};
+
+class RwRegister {
+ public:
+  RwRegister(const std::vector<Txn>& txns, ElleResult* result)
+      : txns_(txns), rep_(txns, result), graph_(txns.size()) {
+    nil_ = values_.id(nullptr);
+  }
+  bool index_writes(std::string* error);
+  void check_reads();
+  void add_edges();
+  void cycles() { find_cycles(graph_, rep_); }
+
+ private:
+  bool failed(std::size_t t) const { return txns_[t].type == history::OpType::kFail; }
+  const Writer* writer(std::uint32_t key, std::uint32_t value) const {
+    auto it = writers_.find(kv_id(key, value));
+    return it == writers_.end() ? nullptr : &it->second;
+  }
+  void check_txn(const Txn& t);
+
+  const std::vector<Txn>& txns_;
+  Reporter rep_;
+  Graph graph_;
+  Interner values_;
+  std::uint32_t nil_ = 0;
+  std::unordered_map<std::uint64_t, Writer> writers_;
+  std::map<std::uint32_t, std::vector<std::size_t>> key_writers_;  // non-failed writers per key
+  std::vector<ExternalRead> reads_;
+};
+
+bool RwRegister::index_writes(std::string* error) {
+  for (const Txn& t : txns_) {
+    std::map<std::string, std::size_t> last;
+    for (std::size_t i = 0; i < t.mops.size(); ++i) {
+      if (t.mops[i].kind == MopKind::kWrite) last[t.mops[i].key] = i;
+    }
+    for (std::size_t i = 0; i < t.mops.size(); ++i) {
+      const Mop& m = t.mops[i];
+      if (m.kind != MopKind::kWrite) continue;
+      const std::uint32_t k = graph_.key_id(m.key);
+      if (m.value().is_null()) {
+        *error = "T" + std::to_string(t.id) + " writes nil to " + m.key + "; rw-register needs " +
+                 "non-nil written values";
+        return false;
+      }
+      auto [it, fresh] =
+          writers_.emplace(kv_id(k, values_.id(m.value())), Writer{t.id, last[m.key] == i});
+      if (!fresh) {
+        *error = "value " + m.value().dump() + " is written to " + m.key + " twice (T" +
+                 std::to_string(it->second.txn) + " and T" + std::to_string(t.id) +
+                 "); rw-register needs unique values per key";
+        return false;
+      }
+      if (!failed(t.id) && last[m.key] == i) key_writers_[k].push_back(t.id);
+    }
+  }
+  return true;
+}
+
+void RwRegister::check_txn(const Txn& t) {
+  std::map<std::string, nlohmann::json> known;  // this transaction's view of each key so far
+  std::map<std::uint32_t, std::size_t> first;   // key -> its external read in reads_
+  for (const Mop& m : t.mops) {
+    const std::uint32_t k = graph_.key_id(m.key);
+    auto it = known.find(m.key);
+    if (m.kind == MopKind::kWrite) {
+      auto f = first.find(k);
+      if (f != first.end()) reads_[f->second].then_wrote = true;
+      known[m.key] = m.value();
+      continue;
+    }
+    if (it != known.end()) {
+      if (it->second != m.value()) {
+        rep_.add(
+            "internal",
+            rep_.txn_text(t.id) + ": read of " + m.key + " should have been " + it->second.dump(),
+            {t.id});
+      }
+      continue;
+    }
+    known[m.key] = m.value();
+    const std::uint32_t v = values_.id(m.value());
+    if (v != nil_) {
+      const Writer* w = writer(k, v);
+      if (w == nullptr) {
+        rep_.add("garbage-read",
+                 rep_.txn_text(t.id) + " read " + m.value().dump() + " of " + m.key +
+                     ", which no transaction wrote",
+                 {t.id});
+        continue;
+      }
+      if (w->txn == t.id) {
+        rep_.add("internal",
+                 rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
+                     " before writing it itself",
+                 {t.id});
+        continue;
+      }
+      if (failed(w->txn)) {
+        rep_.add("G1a",
+                 rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
+                     " written by the aborted " + rep_.txn_text(w->txn),
+                 {t.id, w->txn});
+        continue;
+      }
+      if (!w->last) {
+        rep_.add("G1b",
+                 rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
+                     ", an intermediate write of " + rep_.txn_text(w->txn),
+                 {t.id, w->txn});
+      }
+      graph_.add(w->txn, t.id, Dep::kWR, k);
+    }
+    first.emplace(k, reads_.size());
+    reads_.push_back(ExternalRead{t.id, k, v, false});
+  }
+}
+
+void RwRegister::check_reads() {
+  for (const Txn& t : txns_) {
+    if (t.type == history::OpType::kOk) check_txn(t);
+  }
+}
+
+void RwRegister::add_edges() {
+  // Readers of each version, and the committed transactions that read it and then wrote.
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> readers, rmw;
+  for (const ExternalRead& r : reads_) {
+    readers[{r.key, r.version}].push_back(r.txn);
+    if (r.then_wrote) rmw[{r.key, r.version}].push_back(r.txn);
+  }
+  for (const auto& [version, ids] : readers) {
+    if (version.second != nil_) continue;  // nil precedes every write of the key
+    std::size_t edges = 0;
+    for (std::size_t r : ids) {
+      for (std::size_t w : key_writers_[version.first]) {
+        if (++edges > kMaxInitialReadEdges) break;
+        graph_.add(r, w, Dep::kRW, version.first);
+      }
+    }
+  }
+  for (const auto& [version, writers] : rmw) {
+    const std::string& key = graph_.key_name(version.first);
+    if (writers.size() > 1) {
+      rep_.add("lost-update",
+               "T" + std::to_string(writers[0]) + " and T" + std::to_string(writers[1]) +
+                   " both read " + key + " = " + values_.value(version.second).dump() +
+                   " and wrote it; " + rep_.txn_text(writers[0]) + "; " + rep_.txn_text(writers[1]),
+               {writers[0], writers[1]});
+    }
+    const Writer* w = writer(version.first, version.second);
+    for (std::size_t t : writers) {
+      if (w != nullptr && !failed(w->txn)) graph_.add(w->txn, t, Dep::kWW, version.first);
+      for (std::size_t r : readers[version]) graph_.add(r, t, Dep::kRW, version.first);
+    }
+  }
+}
+
+}  // namespace
+
+ElleResult check_rw_register(const history::History& h) {
+  ElleResult result;
+  std::vector<Txn> txns;
+  const std::map<std::string, MopKind> kinds = {{"w", MopKind::kWrite}, {"r", MopKind::kRead}};
+  if (collect_txns(h, kinds, &txns, &result.error)) {
+    result.transactions = txns.size();
+    RwRegister rw(txns, &result);
+    if (rw.index_writes(&result.error)) {
+      rw.check_reads();
+      rw.add_edges();
+      rw.cycles();
+    }
+  }
+  finish(&result);
+  return result;
+}
+
+}  // namespace fl::checkers::elle
