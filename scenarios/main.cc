@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "scenarios/cli.h"
+#include "scenarios/cmd_report.h"
+#include "scenarios/serve.h"
 
 namespace {
 
@@ -14,7 +16,10 @@ constexpr const char* kUsage =
     "  replay <out-dir>                                          re-run a recorded run, compare\n"
     "  list                                                      list runnable scenarios\n"
     "  check <history> [--model M] [--format F]                  judge a history file\n"
-    "  bench sim|checkers                                        benchmarks\n";
+    "  report <run-dir>                                          write the run's report.html\n"
+    "  bench sim|checkers                                        benchmarks\n"
+    "  serve [saga|inventory|payment|notification|all] [--port-base N] [--pg C] [--redis U]\n"
+    "        [--kafka B|mock]                                    run the services (production)\n";
 
 }  // namespace
 
@@ -34,7 +39,9 @@ int main(int argc, char** argv) {
   if (command == "run") return cmd_run(args, std::cout, std::cerr);
   if (command == "replay") return cmd_replay(args, std::cout, std::cerr);
   if (command == "list") return cmd_list(args, std::cout, std::cerr);
+  if (command == "report") return cmd_report(args, std::cout, std::cerr);
   if (command == "bench") return cmd_bench(args, std::cout, std::cerr);
+  if (command == "serve") return cmd_serve(args, std::cout, std::cerr);
 #ifdef FL_HAVE_CHECKERS
   if (command == "check") return fl::checkers::check_command(args, std::cout, std::cerr);
 #endif

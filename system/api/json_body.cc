@@ -15,6 +15,26 @@ io::Response error_response(int status, const std::string& message) {
   return json_response(status, Json{{"error", message}});
 }
 
+io::Response error_from_status(const io::Status& status) {
+  FL_ASSERT(!status.is_ok());
+  if (status.is_indeterminate()) {
+    return error_response(504, "outcome unknown (" + status.to_string() +
+                                   "): it may have been applied; retry with the same key");
+  }
+  switch (status.kind()) {
+    case io::ErrorKind::kInvalidArgument:
+      return error_response(400, status.message());
+    case io::ErrorKind::kNotFound:
+      return error_response(404, status.message());
+    case io::ErrorKind::kConstraint:
+      return error_response(409, status.message());
+    case io::ErrorKind::kInternal:
+      return error_response(500, status.to_string());
+    default:
+      return error_response(503, "unavailable: " + status.to_string());
+  }
+}
+
 int json_depth(const std::string& text) {
   int depth = 0;
   int deepest = 0;
@@ -127,6 +147,16 @@ std::int64_t FieldReader::integer(const std::string& name, std::int64_t min, std
     return fallback;
   }
   return n;
+}
+
+bool FieldReader::boolean(const std::string& name, bool required, bool fallback) {
+  const Json* v = find(name, required);
+  if (v == nullptr) return fallback;
+  if (!v->is_boolean()) {
+    fail("field '" + name + "' in " + where_ + " must be true or false");
+    return fallback;
+  }
+  return v->get<bool>();
 }
 
 Json FieldReader::object(const std::string& name, bool required) {

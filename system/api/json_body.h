@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 
+#include "system/io/status.h"
 #include "system/io/transport.h"
 
 namespace fl::api {
@@ -31,6 +32,11 @@ io::Response json_response(int status, const Json& body);
 // {"error": message} with a 4xx/5xx status.
 io::Response error_response(int status, const std::string& message);
 
+// Maps a non-ok seam Status to an HTTP error: kInvalidArgument 400, kNotFound 404, kConstraint
+// 409, other failures 503 (retryable) or 500, indeterminate 504 ("may have been applied: retry
+// with the same idempotency key").
+io::Response error_from_status(const io::Status& status);
+
 // The nesting depth of a JSON text (brackets outside strings); -1 if brackets do not balance.
 int json_depth(const std::string& text);
 
@@ -45,6 +51,8 @@ class FieldReader {
   // A string of 1..max_bytes bytes. Optional fields return `fallback` when absent.
   std::string text(const std::string& name, std::size_t max_bytes, bool required = true,
                    const std::string& fallback = "");
+  // A boolean.
+  bool boolean(const std::string& name, bool required = true, bool fallback = false);
   // An integer (JSON number without fraction) in [min, max].
   std::int64_t integer(const std::string& name, std::int64_t min, std::int64_t max,
                        bool required = true, std::int64_t fallback = 0);

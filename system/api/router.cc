@@ -81,6 +81,25 @@ bool parse_query(const std::string& query, std::map<std::string, std::string>* o
   return true;
 }
 
+std::optional<std::size_t> query_limit(const ApiRequest& request, std::size_t fallback,
+                                       std::size_t max, std::string* error) {
+  FL_ASSERT(fallback >= 1 && fallback <= max);
+  auto it = request.query.find("limit");
+  if (it == request.query.end()) return fallback;
+  const std::string& text = it->second;
+  std::size_t value = 0;
+  bool ok = !text.empty() && text.size() <= 9;
+  for (char c : text) {
+    if (c < '0' || c > '9') ok = false;
+    if (ok) value = value * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (!ok || value < 1 || value > max) {
+    *error = "query parameter 'limit' must be an integer in [1, " + std::to_string(max) + "]";
+    return std::nullopt;
+  }
+  return value;
+}
+
 void Router::add(const std::string& method, const std::string& pattern, RouteHandler handler) {
   FL_ASSERT(handler != nullptr);
   FL_ASSERT_LT(routes_.size(), kMaxRoutes);

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,11 @@ class Router {
   };
   std::vector<Route> routes_;
 };
+
+// The `limit` query parameter: absent -> fallback; a decimal in [1, max] -> it; else nullopt
+// with *error set.
+std::optional<std::size_t> query_limit(const ApiRequest& request, std::size_t fallback,
+                                       std::size_t max, std::string* error);
 
 // Splits "/a/b/c" into {"a","b","c"}; false on a malformed path or too many segments.
 bool split_path(const std::string& path, std::vector<std::string>* segments);

@@ -1,0 +1,51 @@
+// `faultline serve`: the production composition root. Runs the saga services as real HTTP
+// services on the real/ runtime, with PostgreSQL (PgStore), Redis (RedisCache) and Kafka
+// (KafkaLog, or librdkafka's in-process mock cluster with `--kafka mock`).
+//
+//   faultline serve [saga|inventory|payment|notification|all ...] [--port-base N]
+//                   [--pg CONNINFO] [--redis URL] [--kafka BROKERS|mock] [--log-level L]
+//
+// Ports: saga N, inventory N+1, payment N+2, notification N+3 (N = 8080 by default, as in the
+// seeds; 0 = ephemeral ports, logged). Configuration: flags first, then the environment:
+//   POSTGRES_URL (a libpq URI), else the PG* variables; REDIS_URL; KAFKA_BROKERS ("mock" allowed);
+//   LOG_LEVEL (debug|info|warn|error, default info); FL_PORT_BASE.
+// Logs: JSON lines on stderr (api/log.h). SIGINT/SIGTERM: stop accepting, finish the requests in
+// flight, exit 0 (durable state is in the stores; unacknowledged Kafka offsets are redelivered
+// to the next run, which the services deduplicate).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "system/api/log.h"
+
+namespace fl::scenarios {
+
+inline const std::vector<std::string> kServeServices = {"saga", "inventory", "payment",
+                                                        "notification"};
+
+struct ServeConfig {
+  std::vector<std::string> services;  // a subset of kServeServices, in that order
+  int port_base = 8080;               // 0: ephemeral
+  std::string pg;                     // libpq conninfo or URI; "" = PG* variables
+  std::string redis;                  // redis://host:port
+  std::string kafka;                  // bootstrap servers, or "mock"
+  api::LogLevel log_level = api::LogLevel::kInfo;
+};
+
+using GetEnv = std::function<const char*(const char*)>;
+
+// Parses the arguments after `serve`, filling unset options from `getenv`. Returns "" or an
+// error text for the usage message.
+std::string parse_serve_config(const std::vector<std::string>& args, const GetEnv& getenv,
+                               ServeConfig* config);
+
+// The port of `service` under `config` (0 when ephemeral).
+std::uint16_t serve_port(const ServeConfig& config, const std::string& service);
+
+int cmd_serve(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace fl::scenarios

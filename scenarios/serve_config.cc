@@ -1,0 +1,89 @@
+// Flags and environment for `faultline serve` (serve.h).
+#include <algorithm>
+
+#include "scenarios/cli.h"
+#include "scenarios/serve.h"
+#include "system/io/assert.h"
+
+namespace fl::scenarios {
+namespace {
+
+std::string from_env(const GetEnv& getenv, const char* name) {
+  const char* v = getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+std::string parse_port_base(const std::string& text, int* out) {
+  std::uint64_t v = 0;
+  if (!parse_u64(text, &v) || (v != 0 && (v < 1024 || v > 65535 - 3))) {
+    return "--port-base must be 0 (ephemeral) or in 1024..65532, got '" + text + "'";
+  }
+  *out = static_cast<int>(v);
+  return "";
+}
+
+}  // namespace
+
+std::string parse_serve_config(const std::vector<std::string>& args, const GetEnv& getenv,
+                               ServeConfig* config) {
+  FL_ASSERT(config != nullptr);
+  constexpr std::size_t kMaxArgs = 64;
+  if (args.size() > kMaxArgs) return "too many arguments";
+  std::string port_base, log_level;
+  bool all = false;
+  std::vector<std::string> named;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const bool takes_value =
+        a == "--port-base" || a == "--pg" || a == "--redis" || a == "--kafka" || a == "--log-level";
+    if (takes_value) {
+      if (i + 1 >= args.size()) return a + " needs a value";
+      const std::string& v = args[++i];
+      if (a == "--port-base") port_base = v;
+      if (a == "--pg") config->pg = v;
+      if (a == "--redis") config->redis = v;
+      if (a == "--kafka") config->kafka = v;
+      if (a == "--log-level") log_level = v;
+    } else if (a == "all") {
+      all = true;
+    } else if (std::find(kServeServices.begin(), kServeServices.end(), a) != kServeServices.end()) {
+      named.push_back(a);
+    } else {
+      return "unknown service or option '" + a + "'";
+    }
+  }
+  for (const auto& s : kServeServices) {
+    if (all || named.empty() || std::find(named.begin(), named.end(), s) != named.end()) {
+      config->services.push_back(s);
+    }
+  }
+  if (port_base.empty()) port_base = from_env(getenv, "FL_PORT_BASE");
+  if (!port_base.empty()) {
+    const std::string e = parse_port_base(port_base, &config->port_base);
+    if (!e.empty()) return e;
+  }
+  if (config->pg.empty()) config->pg = from_env(getenv, "POSTGRES_URL");
+  if (config->redis.empty()) config->redis = from_env(getenv, "REDIS_URL");
+  if (config->kafka.empty()) config->kafka = from_env(getenv, "KAFKA_BROKERS");
+  if (config->redis.empty()) return "no Redis: pass --redis redis://host:port or set REDIS_URL";
+  if (config->kafka.empty()) {
+    return "no Kafka: pass --kafka host:port[,host:port] (or 'mock') or set KAFKA_BROKERS";
+  }
+  if (log_level.empty()) log_level = from_env(getenv, "LOG_LEVEL");
+  if (!log_level.empty()) {
+    const auto level = api::parse_log_level(log_level);
+    if (!level) return "log level must be debug, info, warn or error, got '" + log_level + "'";
+    config->log_level = *level;
+  }
+  FL_ASSERT(!config->services.empty());
+  return "";
+}
+
+std::uint16_t serve_port(const ServeConfig& config, const std::string& service) {
+  if (config.port_base == 0) return 0;
+  const auto it = std::find(kServeServices.begin(), kServeServices.end(), service);
+  FL_ASSERT(it != kServeServices.end());
+  return static_cast<std::uint16_t>(config.port_base + (it - kServeServices.begin()));
+}
+
+}  // namespace fl::scenarios

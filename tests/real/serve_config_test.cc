@@ -1,0 +1,81 @@
+// Proves `faultline serve`'s configuration rules (scenarios/serve.h): services by name or all,
+// ports from --port-base (seed ports 8080..8083 by default, 0 for ephemeral), flags overriding
+// the seeds' environment variables (POSTGRES_URL, REDIS_URL, KAFKA_BROKERS, LOG_LEVEL), and a
+// clear error for every bad input. The environment is a map here, never the process's.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "scenarios/serve.h"
+
+namespace fl::scenarios {
+namespace {
+
+struct Env {
+  std::map<std::string, std::string> vars;
+  GetEnv get() const {
+    return [this](const char* name) -> const char* {
+      auto it = vars.find(name);
+      return it == vars.end() ? nullptr : it->second.c_str();
+    };
+  }
+};
+
+std::string parse(const std::vector<std::string>& args, const Env& env, ServeConfig* c) {
+  *c = ServeConfig{};
+  return parse_serve_config(args, env.get(), c);
+}
+
+TEST(ServeConfig, DefaultsFromTheSeedsEnvironment) {
+  Env env{{{"POSTGRES_URL", "postgresql://postgres:postgres@localhost:5432/microservices"},
+           {"REDIS_URL", "redis://localhost:6379"},
+           {"KAFKA_BROKERS", "localhost:9092"},
+           {"LOG_LEVEL", "debug"}}};
+  ServeConfig c;
+  ASSERT_EQ(parse({}, env, &c), "");
+  EXPECT_EQ(c.services, kServeServices);
+  EXPECT_EQ(c.pg, "postgresql://postgres:postgres@localhost:5432/microservices");
+  EXPECT_EQ(c.redis, "redis://localhost:6379");
+  EXPECT_EQ(c.kafka, "localhost:9092");
+  EXPECT_EQ(c.log_level, api::LogLevel::kDebug);
+  EXPECT_EQ(serve_port(c, "saga"), 8080);
+  EXPECT_EQ(serve_port(c, "notification"), 8083);
+}
+
+TEST(ServeConfig, FlagsOverrideTheEnvironment) {
+  Env env{{{"REDIS_URL", "redis://a:1"}, {"KAFKA_BROKERS", "b:2"}, {"FL_PORT_BASE", "9000"}}};
+  ServeConfig c;
+  ASSERT_EQ(parse({"payment", "saga", "--redis", "redis://c:3", "--kafka", "mock", "--pg",
+                   "host=x port=5", "--port-base", "0"},
+                  env, &c),
+            "");
+  EXPECT_EQ(c.services, (std::vector<std::string>{"saga", "payment"}));  // in service order
+  EXPECT_EQ(c.redis, "redis://c:3");
+  EXPECT_EQ(c.kafka, "mock");
+  EXPECT_EQ(c.pg, "host=x port=5");
+  EXPECT_EQ(serve_port(c, "payment"), 0);
+  ASSERT_EQ(parse({"inventory"}, env, &c), "");
+  EXPECT_EQ(serve_port(c, "inventory"), 9001);
+  ASSERT_EQ(parse({"all", "saga"}, env, &c), "");
+  EXPECT_EQ(c.services.size(), 4u);
+}
+
+TEST(ServeConfig, BadInputIsAClearError) {
+  Env env{{{"REDIS_URL", "redis://a:1"}, {"KAFKA_BROKERS", "b:2"}}};
+  ServeConfig c;
+  EXPECT_EQ(parse({"billing"}, env, &c), "unknown service or option 'billing'");
+  EXPECT_EQ(parse({"--port-base"}, env, &c), "--port-base needs a value");
+  EXPECT_EQ(parse({"--port-base", "80"}, env, &c),
+            "--port-base must be 0 (ephemeral) or in 1024..65532, got '80'");
+  EXPECT_EQ(parse({"--port-base", "-1"}, env, &c),
+            "--port-base must be 0 (ephemeral) or in 1024..65532, got '-1'");
+  EXPECT_EQ(parse({"--log-level", "loud"}, env, &c),
+            "log level must be debug, info, warn or error, got 'loud'");
+  EXPECT_EQ(parse({}, Env{{{"KAFKA_BROKERS", "b:2"}}}, &c),
+            "no Redis: pass --redis redis://host:port or set REDIS_URL");
+  EXPECT_EQ(parse({}, Env{{{"REDIS_URL", "redis://a:1"}}}, &c),
+            "no Kafka: pass --kafka host:port[,host:port] (or 'mock') or set KAFKA_BROKERS");
+}
+
+}  // namespace
+}  // namespace fl::scenarios

@@ -1,0 +1,245 @@
+#!/usr/bin/env bash
+# Proves `faultline serve all` works end to end as the seeds describe it: throwaway PostgreSQL
+# and Redis (start.sh) and librdkafka's in-process mock cluster (--kafka mock), the four services
+# on free loopback ports, then the seeds' curl examples for sagas and inventory run exactly as
+# the seeds show them (only the port substituted), with their answers checked: status codes and
+# JSON fields, a saga created by POST reaching a final state visible by GET (completed for an
+# order of a stocked item, compensated for one without), stock moved accordingly, malformed and
+# oversized requests refused with a 4xx JSON error and nothing applied, /health reporting
+# postgres, redis and kafka, /metrics in Prometheus text, JSON log lines, a clean exit on SIGTERM.
+# Usage: serve_curl_test.sh FAULTLINE_BINARY. Needs curl and jq.
+set -euo pipefail
+faultline=$(realpath "${1:?usage: serve_curl_test.sh FAULTLINE_BINARY}")
+here=$(cd "$(dirname "$0")" && pwd)
+for tool in curl jq; do
+  command -v "$tool" > /dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
+done
+dir=$(mktemp -d /tmp/fl-serve-curl.XXXXXX)
+chmod 755 "$dir"  # PostgreSQL runs as user postgres under it
+pid=""
+cleanup() {
+  if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
+    kill -KILL "$pid" 2> /dev/null || true
+  fi
+  if [ "${keep_log:-0}" = 1 ]; then tail -n 40 "$dir/serve.log" >&2 || true; fi
+  bash "$here/stop.sh" "$dir/servers" > /dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; keep_log=1; exit 1; }
+# The seeds' commands run as shown; a curlrc only silences curl's progress meter.
+printf 'silent\nshow-error\n' > "$dir/.curlrc"
+export CURL_HOME=$dir
+passed=0
+ok() { passed=$((passed + 1)); }
+
+bash "$here/start.sh" "$dir/servers" > /dev/null
+source "$dir/servers/env"
+
+# Four consecutive free ports (bounded tries).
+port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+base=""
+for _ in $(seq 1 100); do
+  b=$((20000 + (RANDOM % 20000)))
+  if port_free "$b" && port_free $((b + 1)) && port_free $((b + 2)) && port_free $((b + 3)); then
+    base=$b
+    break
+  fi
+done
+[ -n "$base" ] || fail "no four free ports"
+SAGA=$base INVENTORY=$((base + 1)) PAYMENT=$((base + 2)) NOTIFICATION=$((base + 3))
+
+"$faultline" serve all --port-base "$base" --kafka mock --log-level info 2> "$dir/serve.log" &
+pid=$!
+for port in $SAGA $INVENTORY $PAYMENT $NOTIFICATION; do
+  up=0
+  for _ in $(seq 1 300); do  # 30 s at most per service
+    kill -0 "$pid" 2> /dev/null || fail "faultline serve exited early"
+    if [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/health" 2> /dev/null)" = 200 ]; then
+      up=1
+      break
+    fi
+    sleep 0.1
+  done
+  [ "$up" = 1 ] || fail "port $port never became healthy"
+done
+ok
+
+# call METHOD URL [BODY]: sets $code and $body.
+call() {
+  local out
+  if [ $# -ge 3 ]; then
+    out=$(curl -s -X "$1" "$2" -H "Content-Type: application/json" -d "$3" -w '\n%{http_code}')
+  else
+    out=$(curl -s -X "$1" "$2" -w '\n%{http_code}')
+  fi
+  code=${out##*$'\n'}
+  body=${out%$'\n'*}
+}
+expect() {  # expect CODE JQ-FILTER (must print true)
+  [ "$code" = "$1" ] || fail "expected $1, got $code: $body"
+  [ "$(jq -r "$2" <<< "$body")" = true ] || fail "$2 is not true for: $body"
+  ok
+}
+
+# --- The seeds' inventory examples, as shown. ---
+body=$(curl http://localhost:$INVENTORY/api/v1/items)
+[ "$(jq -r '.items | length' <<< "$body")" = 0 ] || fail "items not empty: $body"
+ok
+body=$(curl -X POST http://localhost:$INVENTORY/api/v1/items \
+  -H "Content-Type: application/json" \
+  -d '{"sku": "LAPTOP001", "name": "Gaming Laptop", "quantity": 10}')
+[ "$(jq -r '.sku + " " + (.quantity|tostring)' <<< "$body")" = "LAPTOP001 10" ] || fail "$body"
+ok
+body=$(curl -X POST http://localhost:$INVENTORY/api/v1/items/LAPTOP001/reserve \
+  -H "Content-Type: application/json" \
+  -d '{"quantity": 2, "reservation_id": "res-123"}')
+[ "$(jq -r '.state + " " + .reservation_id' <<< "$body")" = "held res-123" ] || fail "$body"
+ok
+call GET "http://localhost:$INVENTORY/api/v1/items/LAPTOP001"
+expect 200 '.available == 8 and .reserved == 2 and .name == "Gaming Laptop"'
+# The same reservation again is idempotent; a bigger one than the stock is refused.
+call POST "http://localhost:$INVENTORY/api/v1/items/LAPTOP001/reserve" \
+  '{"quantity": 2, "reservation_id": "res-123"}'
+expect 200 '.state == "held"'
+call POST "http://localhost:$INVENTORY/api/v1/items/LAPTOP001/reserve" \
+  '{"quantity": 50, "reservation_id": "res-too-big"}'
+expect 409 '(.error | length) > 0 and .reservation.state == "rejected"'
+call POST "http://localhost:$INVENTORY/api/v1/items" '{"sku": "LAPTOP001", "quantity": 1}'
+expect 409 '(.error | contains("exists"))'
+
+# --- The seeds' saga examples, as shown. ---
+body=$(curl -X POST http://localhost:$SAGA/api/v1/sagas \
+  -H "Content-Type: application/json" \
+  -d '{
+    "type": "order_processing",
+    "data": {"order_id": "123", "user_id": "user1"}
+  }')
+saga_id=$(jq -r '.saga_id' <<< "$body")
+[ -n "$saga_id" ] && [ "$saga_id" != null ] || fail "no saga_id in $body"
+[ "$(jq -r '.type' <<< "$body")" = order_processing ] || fail "$body"
+ok
+body=$(curl -X POST http://localhost:$SAGA/api/v1/sagas \
+  -H "Content-Type: application/json" \
+  -d '{
+    "type": "order_processing",
+    "data": {
+      "order_id": "test-001",
+      "user_id": "user-123"
+    }
+  }')
+second_id=$(jq -r '.saga_id' <<< "$body")
+body=$(curl -X POST http://localhost:$SAGA/api/v1/sagas -d '{"type":"order_processing"}')
+third_id=$(jq -r '.saga_id' <<< "$body")
+[ "$third_id" != null ] && [ "$second_id" != null ] || fail "sagas not created"
+ok
+# An order of a stocked item, which must complete.
+call POST "http://localhost:$SAGA/api/v1/sagas" \
+  '{"type": "order_processing", "data": {"order_id": "o-laptop", "user_id": "u1",
+    "sku": "LAPTOP001", "quantity": 1, "amount_cents": 129900}, "idempotency_key": "k-1"}'
+expect 201 '.status == "running" or .status == "completed"'
+laptop_id=$(jq -r '.saga_id' <<< "$body")
+call POST "http://localhost:$SAGA/api/v1/sagas" \
+  '{"type": "order_processing", "data": {"order_id": "o-laptop", "user_id": "u1",
+    "sku": "LAPTOP001", "quantity": 1, "amount_cents": 129900}, "idempotency_key": "k-1"}'
+expect 200 ".saga_id == \"$laptop_id\""
+
+wait_final() {  # wait_final ID -> sets $body to the saga once final (30 s at most)
+  for _ in $(seq 1 300); do
+    body=$(curl http://localhost:$SAGA/api/v1/sagas/$1)
+    case "$(jq -r '.status' <<< "$body")" in completed | compensated | failed) return 0 ;; esac
+    sleep 0.1
+  done
+  fail "saga $1 did not finish: $body"
+}
+wait_final "$saga_id"
+[ "$(jq -r '.status' <<< "$body")" = compensated ] || fail "no sku must compensate: $body"
+ok
+wait_final "$laptop_id"
+[ "$(jq -r '.status' <<< "$body")" = completed ] || fail "stocked order must complete: $body"
+[ "$(jq -r '[.steps[].state] | join(",")' <<< "$body")" = succeeded,succeeded,succeeded ] ||
+  fail "steps: $body"
+ok
+wait_final "$second_id"
+wait_final "$third_id"
+body=$(curl http://localhost:$SAGA/api/v1/sagas)
+[ "$(jq -r '.count' <<< "$body")" = 4 ] || fail "list: $body"
+[ "$(jq -r "[.sagas[].saga_id] | index(\"$laptop_id\") != null" <<< "$body")" = true ] ||
+  fail "list lacks $laptop_id"
+ok
+call GET "http://localhost:$INVENTORY/api/v1/items/LAPTOP001"
+expect 200 '.available == 7 and .reserved == 3'
+call GET "http://localhost:$PAYMENT/api/v1/ledger"
+expect 200 '[.entries[].amount_cents] | add == 129900'
+call GET "http://localhost:$NOTIFICATION/api/v1/notifications?order_id=o-laptop"
+expect 200 '.count == 1'
+
+# --- Bad requests: 4xx with a JSON error, nothing applied. ---
+call POST "http://localhost:$SAGA/api/v1/sagas" '{"type": "order_processing", "data": '
+expect 400 '.error == "malformed JSON"'
+call POST "http://localhost:$SAGA/api/v1/sagas" '{"type": 42}'
+expect 400 '(.error | contains("must be a string"))'
+call POST "http://localhost:$SAGA/api/v1/sagas" '{"data": {}}'
+expect 400 '(.error | contains("missing field"))'
+call POST "http://localhost:$SAGA/api/v1/sagas" '{"type": "no_such_saga"}'
+expect 400 '(.error | contains("unknown saga type"))'
+call POST "http://localhost:$SAGA/api/v1/sagas" '{"type": "order_processing", "data": []}'
+expect 400 '(.error | contains("must be an object"))'
+call POST "http://localhost:$INVENTORY/api/v1/items/LAPTOP001/reserve" \
+  '{"quantity": "2", "reservation_id": "res-bad"}'
+expect 400 '(.error | contains("integer"))'
+call POST "http://localhost:$INVENTORY/api/v1/items/LAPTOP001/reserve" '{"quantity": 1}'
+expect 400 '(.error | contains("reservation_id"))'
+call POST "http://localhost:$INVENTORY/api/v1/items" '{"sku": "X1", "quantity": -5}'
+expect 400 '(.error | length) > 0'
+head -c 70000 /dev/zero | tr '\0' 'x' > "$dir/big"
+code=$(curl -s -o "$dir/big.out" -w '%{http_code}' -X POST "http://localhost:$SAGA/api/v1/sagas" \
+  -H "Content-Type: application/json" --data-binary @"$dir/big")
+body=$(cat "$dir/big.out")
+expect 413 '(.error | length) > 0'
+call GET "http://localhost:$SAGA/api/v1/nothing"
+expect 404 '(.error | length) > 0'
+call DELETE "http://localhost:$SAGA/api/v1/sagas"
+expect 405 '(.error | length) > 0'
+call GET "http://localhost:$SAGA/api/v1/sagas/no-such-saga"
+expect 404 '(.error | length) > 0'
+call GET "http://localhost:$SAGA/api/v1/sagas?limit=0"
+expect 400 '(.error | contains("limit"))'
+body=$(curl -s http://localhost:$SAGA/api/v1/sagas)
+[ "$(jq -r '.count' <<< "$body")" = 4 ] || fail "a bad request started a saga: $body"
+call GET "http://localhost:$INVENTORY/api/v1/items"
+expect 200 '.count == 1 and .items[0].available == 7'
+
+# --- /health and /metrics on every service. ---
+for port in $SAGA $INVENTORY $PAYMENT $NOTIFICATION; do
+  call GET "http://localhost:$port/health"
+  expect 200 '.status == "ok" and ([.dependencies[] | .status] | join(",")) == "ok,ok,ok"
+    and (.dependencies | keys | join(",")) == "kafka,postgres,redis"'
+  metrics=$(curl -s "http://localhost:$port/metrics")
+  grep -q '^# TYPE faultline_http_request_duration_seconds histogram$' <<< "$metrics" ||
+    fail "no latency histogram on $port"
+  grep -q 'faultline_http_requests_total{.*route="/health",method="GET",status="200"} ' \
+    <<< "$metrics" || fail "no request counter on $port"
+  ok
+done
+metrics=$(curl -s "http://localhost:$SAGA/metrics")
+grep -q 'faultline_http_requests_total{service="saga",route="/api/v1/sagas",method="POST",status="400"} 5' \
+  <<< "$metrics" || fail "saga 400s not counted: $(grep sagas <<< "$metrics")"
+grep -q 'faultline_sagas_since_start{service="saga",state="completed"} ' <<< "$metrics" ||
+  fail "no saga state metrics"
+grep -q 'faultline_sagas_unfinished{service="saga",state="running"} 0' <<< "$metrics" ||
+  fail "unfinished sagas: $(grep unfinished <<< "$metrics")"
+ok
+
+# --- Logs are JSON lines; SIGTERM stops the process cleanly. ---
+kill -TERM "$pid"
+for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2> /dev/null && fail "still running 10 s after SIGTERM"
+wait "$pid" && status=0 || status=$?
+pid=""
+[ "$status" = 0 ] || fail "exit status $status after SIGTERM"
+jq -e -s 'length > 10 and all(.[]; has("time") and has("level") and has("service")
+  and has("msg") and has("fields"))' "$dir/serve.log" > /dev/null || fail "log lines not JSON"
+grep -q '"msg":"stopping"' "$dir/serve.log" || fail "no stopping line"
+ok
+echo "$passed passed, 0 failed"
