@@ -223,11 +223,6 @@ std::string RealFaultPort::kill(const std::string& node, bool lose_unsynced) {
   if (lose_unsynced && !n->spec.unsynced_refusal.empty()) {
     return "kill " + node + " losing unsynced writes: " + n->spec.unsynced_refusal;
   }
-  if (!lose_unsynced && n->spec.unsynced_refusal.empty()) {
-    return "kill " + node +
-           ": a kill -9 of this server loses acknowledged unsynced writes; "
-           "ask for that with lose_unsynced, or run it with a durable setting";
-  }
   std::string error;
   const pid_t pid = read_pid_file(n->spec.pid_file, &error);
   if (pid < 0) return "kill " + node + ": " + error;

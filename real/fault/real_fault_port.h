@@ -17,9 +17,9 @@
 // Process faults: kill -9 of the server's process tree and restart through its start script;
 // SIGSTOP / SIGCONT of the tree. lose_unsynced is allowed only where a kill -9 really loses
 // acknowledged writes (Redis with appendonly no, which never saves here); elsewhere it is refused
-// with the reason. Conversely a plain kill of a node that loses acknowledged writes on kill -9 is
-// refused too (it could not keep the promise "only unsynced writes are lost"). Clocks: refused
-// (a real server's clock cannot be skewed without faketime).
+// with the reason. A plain kill is always a kill -9, whatever that loses (a Redis with appendonly
+// no loses everything, as in simulation). Clocks: refused (a real server's clock cannot be
+// skewed without faketime).
 //
 // Threading: call from one thread (the harness' fiber thread). sleep_until_ns parks the fiber
 // through the io::Clock given. Restarts block the calling thread for the script's duration
@@ -47,8 +47,8 @@ struct ServerNode {
   std::uint16_t port = 0;       // where the server listens
   std::string pid_file;         // the server's root process
   std::string restart_command;  // shell; restarts the killed server and waits until it serves
-  // Why kill(node, lose_unsynced=true) cannot be injected; "" when a kill -9 loses unsynced
-  // acknowledged writes (then a plain kill is refused instead).
+  // Why kill(node, lose_unsynced=true) cannot be injected; "" when a kill -9 really loses
+  // acknowledged writes that were not synced.
   std::string unsynced_refusal;
   std::string after_kill_command;  // shell, "" for none (e.g. remove a stale lock file)
 };

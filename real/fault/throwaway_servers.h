@@ -7,9 +7,10 @@
 //  - PostgreSQL runs with synchronous_commit=on: an acknowledged commit's WAL is written before
 //    the reply, so a process kill loses nothing acknowledged; lose_unsynced is refused.
 //  - Redis with appendonly no (the default here) never saves ("save ''"): a kill -9 loses every
-//    write, acknowledged or not, so only kill with lose_unsynced is allowed. With appendonly yes
+//    write, acknowledged or not: kill with lose_unsynced is allowed (a plain kill loses the same).
+//    With appendonly yes
 //    (appendfsync everysec) the AOF is written before the reply: kill -9 loses nothing
-//    acknowledged, so lose_unsynced is refused and a plain kill is allowed.
+//    acknowledged, so lose_unsynced is refused.
 #pragma once
 
 #include <cstdint>
