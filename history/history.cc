@@ -43,6 +43,11 @@ bool parse_op(const std::string& line, std::size_t line_no, Op* op, ParseError* 
   if (line.size() > kMaxLineBytes) return fail(error, line_no, "a line of at most 1 MiB");
   nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
   if (j.is_discarded() || !j.is_object()) return fail(error, line_no, "a JSON object");
+  return op_from_json(j, line_no, op, error);
+}
+
+bool op_from_json(const nlohmann::json& j, std::size_t line_no, Op* op, ParseError* error) {
+  if (!j.is_object()) return fail(error, line_no, "an op as a map");
   Op out;
   out.index = static_cast<std::int64_t>(line_no) - 1;
   for (auto& [key, v] : j.items()) {

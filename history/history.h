@@ -44,6 +44,8 @@ struct ParseError {
 bool read_jsonl(std::istream& in, History* out, ParseError* error);
 // Parses one line's JSON object into an Op (index defaults to the line's position).
 bool parse_op(const std::string& line, std::size_t line_no, Op* op, ParseError* error);
+// The same from a parsed JSON object; errors name `line_no`.
+bool op_from_json(const nlohmann::json& j, std::size_t line_no, Op* op, ParseError* error);
 std::string to_json_line(const Op& op);
 
 }  // namespace fl::history
