@@ -23,7 +23,6 @@ bash "$here/start.sh" "$dir/servers" > /dev/null
 source "$dir/servers/env"
 # pg_stat_statements needs a restart with the library preloaded.
 psql -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
-psql -qc "ALTER SYSTEM SET pg_stat_statements.track = 'all'"
 bash "$here/pg.sh" crash "$dir/servers" primary
 bash "$here/pg.sh" start "$dir/servers" primary
 psql -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
