@@ -236,7 +236,8 @@ TEST(ApiServer, HealthReportsEachDependency) {
   EXPECT_EQ(j["status"], "degraded");
   EXPECT_EQ(j["dependencies"]["postgres"]["status"], "ok");
   EXPECT_EQ(j["dependencies"]["redis"]["status"], "failed");
-  EXPECT_EQ(j["dependencies"]["redis"]["error"], "failed/unreachable(retryable): connection refused");
+  EXPECT_EQ(j["dependencies"]["redis"]["error"],
+            "failed/unreachable(retryable): connection refused");
 }
 
 RC_GTEST_PROP(ApiProperties, ArbitraryBodiesGiveAnObjectOrAnError, (const std::string& body)) {
