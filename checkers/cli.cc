@@ -5,33 +5,59 @@
 #include <fstream>
 #include <sstream>
 
-#include "checkers/elle/list_append.h"
 #include "checkers/formats.h"
 #include "checkers/models.h"
+#include "checkers/registry.h"
+#include "history/edn.h"
 
 namespace fl::checkers {
 namespace {
 
+constexpr std::size_t kMaxArgs = 64;
+
 struct CheckArgs {
-  std::string path, model, format = "auto", failed_cas = "evidence";
-  std::uint64_t max_steps = LinOptions{}.max_steps;
+  std::string path, model, checker, format = "auto", failed_cas;
+  std::uint64_t max_steps = 0;  // 0: the checker's default
+  nlohmann::json options = nlohmann::json::object();
 };
 
+// Applies one "--flag value" pair; returns an error or "".
+std::string apply(const std::string& s, const std::string& v, CheckArgs* a) {
+  if (s == "--model") a->model = v;
+  if (s == "--checker") a->checker = v;
+  if (s == "--format") a->format = v;
+  if (s == "--failed-cas") a->failed_cas = v;
+  if (s == "--expected") a->options["expected"] = v;
+  if (s == "--max-steps" || s == "--total") {
+    std::uint64_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || (s == "--max-steps" && n == 0)) {
+      return s + " takes a positive whole number";
+    }
+    if (s == "--max-steps") a->max_steps = n;
+    if (s == "--total") a->options["total"] = n;
+  }
+  if (s == "--options") {
+    const auto j = nlohmann::json::parse(v, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return "--options takes a JSON object";
+    a->options.update(j);
+  }
+  return "";
+}
+
 std::string parse_args(const std::vector<std::string>& args, CheckArgs* a) {
+  if (args.size() > kMaxArgs) return "too many arguments";
+  static const std::vector<std::string> valued = {"--model",      "--checker",   "--format",
+                                                  "--failed-cas", "--max-steps", "--expected",
+                                                  "--total",      "--options"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& s = args[i];
-    if (s == "--model" || s == "--format" || s == "--failed-cas" || s == "--max-steps") {
+    if (std::find(valued.begin(), valued.end(), s) != valued.end()) {
       if (i + 1 >= args.size()) return s + " needs a value";
-      const std::string& v = args[++i];
-      if (s == "--model") a->model = v;
-      if (s == "--format") a->format = v;
-      if (s == "--failed-cas") a->failed_cas = v;
-      if (s == "--max-steps") {
-        auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), a->max_steps);
-        if (ec != std::errc() || p != v.data() + v.size() || a->max_steps == 0) {
-          return "--max-steps takes a positive whole number";
-        }
-      }
+      const std::string error = apply(s, args[++i], a);
+      if (!error.empty()) return error;
+    } else if (s == "--negative-allowed") {
+      a->options["negative-allowed"] = true;
     } else if (!s.empty() && s[0] == '-') {
       return "unknown option '" + s + "'";
     } else if (a->path.empty()) {
@@ -41,15 +67,13 @@ std::string parse_args(const std::vector<std::string>& args, CheckArgs* a) {
     }
   }
   if (a->path.empty()) return "check needs a history file";
-  if (a->format != "auto" && a->format != "jsonl" && a->format != "porcupine-etcd" &&
-      a->format != "porcupine-kv") {
-    return "--format takes auto, jsonl, porcupine-etcd or porcupine-kv";
+  static const std::vector<std::string> formats = {"auto", "jsonl", "edn", "porcupine-etcd",
+                                                   "porcupine-kv"};
+  if (std::find(formats.begin(), formats.end(), a->format) == formats.end()) {
+    return "--format takes auto, jsonl, edn, porcupine-etcd or porcupine-kv";
   }
-  if (a->failed_cas != "evidence" && a->failed_cas != "never-happened") {
+  if (!a->failed_cas.empty() && a->failed_cas != "evidence" && a->failed_cas != "never-happened") {
     return "--failed-cas takes evidence or never-happened";
-  }
-  if (!a->model.empty() && a->model != "list-append" && make_model(a->model) == nullptr) {
-    return "unknown model '" + a->model + "' (register, cas-register, kv, list-append)";
   }
   return "";
 }
@@ -57,23 +81,95 @@ std::string parse_args(const std::vector<std::string>& args, CheckArgs* a) {
 std::string detect(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
+    const auto start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos) continue;
+    line = line.substr(start);
     if (line.rfind("INFO  jepsen.util", 0) == 0) return "porcupine-etcd";
-    if (line.rfind("{:", 0) == 0) return "porcupine-kv";
+    if (line[0] == '[' || line[0] == ';' || line[0] == '#') return "edn";
+    if (line.rfind("{:", 0) == 0) {
+      const bool porcupine =
+          line.find(":key ") != std::string::npos &&
+          (line.find(":f :get") != std::string::npos || line.find(":f :put") != std::string::npos ||
+           line.find(":f :append") != std::string::npos);
+      return porcupine ? "porcupine-kv" : "edn";
+    }
     return "jsonl";
   }
   return "jsonl";
 }
 
-std::string default_model(const std::string& format, const std::vector<LinOp>& ops) {
-  if (format == "porcupine-etcd") return "cas-register";
-  if (format == "porcupine-kv") return "kv";
-  bool cas = false, kv = false;
-  for (const auto& op : ops) {
-    cas = cas || op.f == "cas";
-    kv = kv || op.f == "get" || op.f == "put" || op.f == "append";
+// The checker for a history when none is named: transactions go to Elle, transfers to bank,
+// add/read of elements to set, add/read of numbers to counter, the rest to linearizability.
+std::string default_checker(const history::History& h) {
+  for (const auto& op : h.ops) {
+    if (op.process == history::kNemesisProcess) continue;
+    if (op.f == "txn") {
+      const std::string text = op.value.dump();
+      return text.find("\"append\"") != std::string::npos ? "elle-list-append" : "elle-rw-register";
+    }
+    if (op.f == "transfer") return "bank";
+    if (op.f == "read" && op.type == history::OpType::kOk && op.value.is_array() &&
+        std::any_of(h.ops.begin(), h.ops.end(), [](const auto& o) { return o.f == "add"; })) {
+      return "set";
+    }
+    if (op.f == "read" && op.type == history::OpType::kOk && op.value.is_number() &&
+        std::any_of(h.ops.begin(), h.ops.end(), [](const auto& o) { return o.f == "add"; })) {
+      return "counter";
+    }
   }
-  return kv ? "kv" : cas ? "cas-register" : "register";
+  return "linearizable";
+}
+
+// Resolves --checker/--model into a registry name and its options.
+std::string choose(const CheckArgs& a, const history::History& h, nlohmann::json* options) {
+  *options = a.options;
+  std::string name = a.checker;
+  if (name.empty() && !a.model.empty()) {
+    const std::vector<std::string> direct = {"bank", "set", "counter"};
+    if (a.model == "list-append" || a.model == "rw-register") {
+      name = "elle-" + a.model;
+    } else if (std::find(direct.begin(), direct.end(), a.model) != direct.end()) {
+      name = a.model;
+    } else {
+      name = "linearizable";
+    }
+  }
+  if (name.empty()) name = default_checker(h);
+  if (name == "linearizable") {
+    if (!a.model.empty()) (*options)["model"] = a.model;
+    if (!a.failed_cas.empty()) (*options)["failed-cas"] = a.failed_cas;
+    if (a.max_steps != 0) (*options)["max-steps"] = a.max_steps;
+  }
+  return name;
+}
+
+int porcupine(const CheckArgs& a, const std::string& format, const std::string& text,
+              std::ostream& out, std::ostream& err) {
+  std::vector<LinOp> ops;
+  FormatError fe;
+  std::istringstream in(text);
+  const bool ok = format == "porcupine-etcd" ? read_porcupine_etcd(in, &ops, &fe)
+                                             : read_porcupine_kv(in, &ops, &fe);
+  if (!ok) {
+    err << "faultline check: " << a.path << " (" << format << "): " << fe.to_string() << "\n";
+    return 2;
+  }
+  const std::string model_name = !a.model.empty()             ? a.model
+                                 : format == "porcupine-etcd" ? "cas-register"
+                                                              : "kv";
+  auto model = make_model(model_name);
+  if (model == nullptr) {
+    err << "faultline check: unknown model '" << model_name << "'\n";
+    return 2;
+  }
+  LinOptions options;
+  if (a.max_steps != 0) options.max_steps = a.max_steps;
+  const LinResult r = check_linearizable(ops, *model, options);
+  nlohmann::json j = r.to_json(ops, *model);
+  j["format"] = format;
+  j["operations"] = ops.size();
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return r.valid == Validity::kTrue ? 0 : r.valid == Validity::kFalse ? 1 : 2;
 }
 
 }  // namespace
@@ -94,52 +190,25 @@ int check_command(const std::vector<std::string>& args, std::ostream& out, std::
   buf << file.rdbuf();
   const std::string text = buf.str();
   const std::string format = a.format == "auto" ? detect(text) : a.format;
-  std::vector<LinOp> ops;
-  FormatError fe;
-  std::istringstream in(text);
-  bool ok = false;
-  if (format == "porcupine-etcd") {
-    ok = read_porcupine_etcd(in, &ops, &fe);
-  } else if (format == "porcupine-kv") {
-    ok = read_porcupine_kv(in, &ops, &fe);
-  } else {
-    history::History h;
-    history::ParseError pe;
-    if (!history::read_jsonl(in, &h, &pe)) {
-      err << "faultline check: " << a.path << ": " << pe.to_string() << "\n";
-      return 2;
-    }
-    const bool txns =
-        std::any_of(h.ops.begin(), h.ops.end(), [](const history::Op& o) { return o.f == "txn"; });
-    if (a.model == "list-append" || (a.model.empty() && txns)) {
-      const elle::ElleResult r = elle::check_list_append(h);
-      if (!r.error.empty()) {
-        err << "faultline check: " << a.path << ": " << r.error << "\n";
-        return 2;
-      }
-      out << r.to_json().dump(2) << "\n";
-      return r.valid == Validity::kTrue ? 0 : 1;
-    }
-    const FailedCas fc =
-        a.failed_cas == "evidence" ? FailedCas::kEvidence : FailedCas::kNeverHappened;
-    const bool raw = a.model == "kv" || (a.model.empty() && detect(text) == "jsonl" &&
-                                         text.find("\"append\"") != std::string::npos);
-    ok = ops_from_history(h, fc, &ops, &fe, raw || a.model == "kv");
+  if (format == "porcupine-etcd" || format == "porcupine-kv") {
+    return porcupine(a, format, text, out, err);
   }
-  if (!ok) {
-    err << "faultline check: " << a.path << " (" << format << "): " << fe.to_string() << "\n";
+  history::History h;
+  history::ParseError pe;
+  std::istringstream in(text);
+  if (!(format == "edn" ? history::read_edn(in, &h, &pe) : history::read_jsonl(in, &h, &pe))) {
+    err << "faultline check: " << a.path << " (" << format << "): " << pe.to_string() << "\n";
     return 2;
   }
-  const std::string model_name = a.model.empty() ? default_model(format, ops) : a.model;
-  auto model = make_model(model_name);
-  LinOptions options;
-  options.max_steps = a.max_steps;
-  const LinResult r = check_linearizable(ops, *model, options);
-  nlohmann::json j = r.to_json(ops, *model);
-  j["format"] = format;
-  j["operations"] = ops.size();
-  out << j.dump(2) << "\n";
-  return r.valid == Validity::kTrue ? 0 : r.valid == Validity::kFalse ? 1 : 2;
+  nlohmann::json options;
+  const std::string name = choose(a, h, &options);
+  CheckOutcome o = run_checker(name, options, h);
+  o.result["format"] = format;
+  if (o.result.contains("error")) {
+    err << "faultline check: " << a.path << ": " << o.result["error"].get<std::string>() << "\n";
+  }
+  out << o.result.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return o.valid == Validity::kTrue ? 0 : o.valid == Validity::kFalse ? 1 : 2;
 }
 
 }  // namespace fl::checkers

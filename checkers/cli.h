@@ -7,10 +7,14 @@
 
 namespace fl::checkers {
 
-// `faultline check <history> [--model register|cas-register|kv]
-//   [--format auto|jsonl|porcupine-etcd|porcupine-kv] [--failed-cas evidence|never-happened]
-//   [--max-steps N]`: prints the verdict as JSON (with "valid"); exit 0 valid, 1 invalid,
-// 2 unknown or bad input.
+// `faultline check <history> [--checker NAME] [--model M] [--options JSON]
+//   [--format auto|jsonl|edn|porcupine-etcd|porcupine-kv] [--failed-cas evidence|never-happened]
+//   [--max-steps N] [--expected MODEL] [--total N] [--negative-allowed]`: runs a registry
+// checker (registry.h; chosen from the ops when not named: txn -> Elle list-append or
+// rw-register, transfer -> bank, add + read -> set or counter, else linearizable with the model
+// guessed). --model takes a linearizability model (register, cas-register, kv, set, mutex) or
+// list-append, rw-register, bank, set, counter. Prints the result as JSON (with "valid"); exit 0
+// valid, 1 invalid, 2 unknown or bad input.
 int check_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 // `faultline bench checkers [--histories DIR]`.
 int bench_checkers_command(const std::vector<std::string>& args, std::ostream& out,

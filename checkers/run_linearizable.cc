@@ -59,6 +59,10 @@ CheckOutcome run_linearizable(const nlohmann::json& options, const history::Hist
     return option_error("history " + fe.to_string());
   }
   const std::string name = model_name.empty() ? guess_model(ops) : model_name;
+  if (model_name.empty() && name == "kv") {  // kv appends concatenate plain strings
+    ops.clear();
+    if (!ops_from_history(h, fc, &ops, &fe, true)) return option_error("history " + fe.to_string());
+  }
   const auto model = make_model(name);
   const LinResult r = check_linearizable(ops, *model, lin);
   CheckOutcome o;
