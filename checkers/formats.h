@@ -28,8 +28,9 @@ bool read_porcupine_kv(std::istream& in, std::vector<LinOp>* ops, FormatError* e
 // not happen (dropped), except a failed cas under FailedCas::kEvidence; info or no completion:
 // unknown. Nemesis ops are ignored. Keys come from a [key, value] pair value or a "key" field.
 // `raw_strings`: string values stay plain text (kv, where appends concatenate); otherwise every
-// value is compared as JSON text.
+// value is compared as JSON text. `pair_keys` false: a two-element value is not a [key, value]
+// pair (set reads), keys come only from a "key" field.
 bool ops_from_history(const history::History& h, FailedCas failed_cas, std::vector<LinOp>* ops,
-                      FormatError* error, bool raw_strings);
+                      FormatError* error, bool raw_strings, bool pair_keys = true);
 
 }  // namespace fl::checkers

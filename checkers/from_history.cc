@@ -19,14 +19,14 @@ std::string text(const nlohmann::json& v, bool raw_strings) {
 }
 
 // Splits an op's value into (key, payload) by the conventions in DESIGN.md.
-void split_key(const history::Op& op, std::string* key, nlohmann::json* payload) {
+void split_key(const history::Op& op, bool pair_keys, std::string* key, nlohmann::json* payload) {
   if (op.extra.contains("key")) {
     *key =
         op.extra["key"].is_string() ? op.extra["key"].get<std::string>() : op.extra["key"].dump();
     *payload = op.value;
     return;
   }
-  const bool pair = op.value.is_array() && op.value.size() == 2;
+  const bool pair = pair_keys && op.value.is_array() && op.value.size() == 2;
   const bool keyed = op.f == "cas" ? pair && op.value[1].is_array() : pair;
   if (keyed) {
     *key = op.value[0].is_string() ? op.value[0].get<std::string>() : op.value[0].dump();
@@ -40,7 +40,7 @@ void split_key(const history::Op& op, std::string* key, nlohmann::json* payload)
 }  // namespace
 
 bool ops_from_history(const history::History& h, FailedCas failed_cas, std::vector<LinOp>* ops,
-                      FormatError* error, bool raw_strings) {
+                      FormatError* error, bool raw_strings, bool pair_keys) {
   std::map<std::int64_t, std::size_t> open;
   for (std::size_t i = 0; i < h.ops.size(); ++i) {
     const history::Op& op = h.ops[i];
@@ -48,7 +48,7 @@ bool ops_from_history(const history::History& h, FailedCas failed_cas, std::vect
     if (op.process == history::kNemesisProcess) continue;
     std::string key;
     nlohmann::json payload;
-    split_key(op, &key, &payload);
+    split_key(op, pair_keys, &key, &payload);
     if (op.type == history::OpType::kInvoke) {
       if (open.count(op.process)) return fail(error, line, "no invocation while one is open");
       LinOp l;

@@ -5,6 +5,8 @@
 //                meaning), "the compare did not match" and is checked as an observation; with
 //                kNeverHappened (Knossos' meaning) failed operations are dropped before checking.
 //  kv            per key: get / put / append; state = the string, initially "" (Porcupine's kv).
+//  set           add(element) / read -> [elements]; state = canonical_set text, initially [].
+//  mutex         acquire / release (no owners, as Knossos' mutex); state free or held.
 #pragma once
 
 #include <memory>
@@ -18,5 +20,8 @@ enum class FailedCas { kEvidence, kNeverHappened };
 
 std::unique_ptr<Model> make_model(const std::string& name);  // nullptr if unknown
 std::vector<std::string> model_names();
+// A JSON array's elements as sorted, unique JSON texts in one JSON array text (set states and
+// set reads compare equal exactly when they hold the same elements).
+std::string canonical_set(const std::string& json_text);
 
 }  // namespace fl::checkers

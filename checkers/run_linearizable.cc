@@ -9,13 +9,16 @@
 namespace fl::checkers {
 namespace {
 
-std::string guess_model(const std::vector<LinOp>& ops) {
-  bool cas = false, kv = false;
-  for (const auto& op : ops) {
+std::string guess_model(const history::History& h) {
+  bool cas = false, kv = false, set = false, mutex = false;
+  for (const auto& op : h.ops) {
+    if (op.process == history::kNemesisProcess) continue;
     cas = cas || op.f == "cas";
     kv = kv || op.f == "get" || op.f == "put" || op.f == "append";
+    set = set || op.f == "add";
+    mutex = mutex || op.f == "acquire" || op.f == "release";
   }
-  return kv ? "kv" : cas ? "cas-register" : "register";
+  return mutex ? "mutex" : set ? "set" : kv ? "kv" : cas ? "cas-register" : "register";
 }
 
 // LinOp::source is the 1-based position in h.ops; reports use the op's own index.
@@ -55,13 +58,16 @@ CheckOutcome run_linearizable(const nlohmann::json& options, const history::Hist
   const FailedCas fc = failed == "evidence" ? FailedCas::kEvidence : FailedCas::kNeverHappened;
   std::vector<LinOp> ops;
   FormatError fe;
-  if (!ops_from_history(h, fc, &ops, &fe, model_name == "kv")) {
+  const std::string name = model_name.empty() ? guess_model(h) : model_name;
+  const bool pair_keys = name != "set" && name != "mutex";
+  // kv appends concatenate plain strings.
+  if (!ops_from_history(h, fc, &ops, &fe, name == "kv", pair_keys)) {
     return option_error("history " + fe.to_string());
   }
-  const std::string name = model_name.empty() ? guess_model(ops) : model_name;
-  if (model_name.empty() && name == "kv") {  // kv appends concatenate plain strings
-    ops.clear();
-    if (!ops_from_history(h, fc, &ops, &fe, true)) return option_error("history " + fe.to_string());
+  if (name == "set") {
+    for (LinOp& op : ops) {
+      if (op.f == "read" && !op.unknown) op.out = canonical_set(op.out);
+    }
   }
   const auto model = make_model(name);
   const LinResult r = check_linearizable(ops, *model, lin);

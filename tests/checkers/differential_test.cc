@@ -1,8 +1,9 @@
 // Differential and property tests of the linearizability checker (RapidCheck, thousands of
 // cases): on small random histories a brute-force reference (every order consistent with real
-// time, unknown ops optional) and the checker always agree, for register, cas-register and kv;
-// histories recorded from a true sequential execution with random concurrency are always
-// linearizable; and in a history without concurrency a single corrupted read is always caught.
+// time, unknown ops optional) and the checker always agree, for register, cas-register, kv, set
+// and mutex; histories recorded from a true sequential execution with random concurrency are
+// always linearizable, for every model; and in a history without concurrency a single corrupted
+// read (or, for the mutex, a dropped release) is always caught.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -63,6 +64,18 @@ LinOp gen_op(const std::string& model, int i) {
   o.unknown = *rc::gen::inRange(0, 5) == 0;
   const std::string v = std::to_string(*rc::gen::inRange(0, 3));
   const std::string w = std::to_string(*rc::gen::inRange(0, 3));
+  if (model == "set") {
+    o.f = *rc::gen::element<std::string>("add", "read");
+    if (o.f == "add")
+      o.a = v;
+    else
+      o.out = *rc::gen::element<std::string>("[]", "[0]", "[1]", "[0,1]", "[0,2]", "[0,1,2]");
+    return o;
+  }
+  if (model == "mutex") {
+    o.f = *rc::gen::element<std::string>("acquire", "release");
+    return o;
+  }
   if (model == "kv") {
     o.key = *rc::gen::element<std::string>("x", "y");
     o.f = *rc::gen::element<std::string>("get", "put", "append");
@@ -101,6 +114,8 @@ RC_GTEST_PROP(Linearizability, AgreesWithBruteForceCasRegister, ()) {
   differential("cas-register");
 }
 RC_GTEST_PROP(Linearizability, AgreesWithBruteForceKv, ()) { differential("kv"); }
+RC_GTEST_PROP(Linearizability, AgreesWithBruteForceSet, ()) { differential("set"); }
+RC_GTEST_PROP(Linearizability, AgreesWithBruteForceMutex, ()) { differential("mutex"); }
 
 // Executes random ops on the model at random points inside random intervals.
 std::vector<LinOp> sequential(const Model& model, int n, bool overlap) {
@@ -124,7 +139,10 @@ std::vector<LinOp> sequential(const Model& model, int n, bool overlap) {
   for (auto& p : plan) {
     LinOp& o = p.op;
     auto it = state.emplace(o.key, model.init()).first;
-    if (o.f == "read" || o.f == "get") {
+    if (model.name() == "mutex") o.f = it->second == "free" ? "acquire" : "release";
+    if (model.name() == "set" && o.f == "read") {
+      o.out = it->second;
+    } else if (o.f == "read" || o.f == "get") {
       o.exists = it->second != "null";
       o.out = o.exists ? it->second : "";
       if (model.name() == "kv") o.out = it->second;
@@ -140,7 +158,7 @@ std::vector<LinOp> sequential(const Model& model, int n, bool overlap) {
 }
 
 RC_GTEST_PROP(Linearizability, TrueSequentialExecutionsAreLinearizable, ()) {
-  for (const std::string m : {"register", "cas-register", "kv"}) {
+  for (const std::string m : {"register", "cas-register", "kv", "set", "mutex"}) {
     auto model = make_model(m);
     const auto ops = sequential(*model, *rc::gen::inRange(1, 30), true);
     RC_ASSERT(check_linearizable(ops, *model).valid == Validity::kTrue);
@@ -148,7 +166,8 @@ RC_GTEST_PROP(Linearizability, TrueSequentialExecutionsAreLinearizable, ()) {
 }
 
 RC_GTEST_PROP(Linearizability, ASingleCorruptedReadIsCaught, ()) {
-  auto model = make_model("cas-register");
+  const std::string name = *rc::gen::element<std::string>("register", "cas-register", "set");
+  auto model = make_model(name);
   auto ops = sequential(*model, *rc::gen::inRange(2, 30), false);
   std::vector<std::size_t> reads;
   for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -156,10 +175,25 @@ RC_GTEST_PROP(Linearizability, ASingleCorruptedReadIsCaught, ()) {
   }
   RC_PRE(!reads.empty());
   LinOp& r = ops[reads[*rc::gen::inRange<std::size_t>(0, reads.size())]];
-  if (r.exists)
+  if (name == "set")
+    r.out = r.out == "[]" ? "[7]" : "[]";  // an element nobody added, or a lost one
+  else if (r.exists)
     r.out = r.out + "7";  // a value nobody wrote
   else
     r.exists = true, r.out = "99";
+  RC_ASSERT(check_linearizable(ops, *model).valid == Validity::kFalse);
+}
+
+RC_GTEST_PROP(Linearizability, ADroppedMutexReleaseIsCaught, ()) {
+  auto model = make_model("mutex");
+  auto ops = sequential(*model, *rc::gen::inRange(3, 30), false);
+  std::vector<std::size_t> releases;
+  for (std::size_t i = 0; i + 1 < ops.size(); ++i) {
+    if (ops[i].f == "release") releases.push_back(i);  // always followed by an acquire
+  }
+  RC_PRE(!releases.empty());
+  ops.erase(ops.begin() +
+            static_cast<long>(releases[*rc::gen::inRange<std::size_t>(0, releases.size())]));
   RC_ASSERT(check_linearizable(ops, *model).valid == Validity::kFalse);
 }
 
