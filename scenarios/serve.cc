@@ -151,9 +151,10 @@ int serve_main(const ServeConfig& config, real::KafkaMockCluster* mock) {
       slot.log->error("cannot listen", {{"port", serve_port(config, name)}, {"error", e.what()}});
       return kExitHarness;
     }
-    slot.log->info("listening", {{"port", slot.node->transport().port()},
-                                 {"address", "127.0.0.1"},
-                                 {"kafka", mock != nullptr ? "mock" : config.kafka}});
+    slot.log->info("listening",
+                   {{"port", slot.node->transport().port()},
+                    {"address", "127.0.0.1"},
+                    {"kafka", mock != nullptr ? "mock at " + mock->bootstraps() : config.kafka}});
   }
   io::Clock& clock = slots.front()->node->env().clock;
   while (g_stop_signal == 0) clock.sleep_ns(kStopPollNs);  // ends only by a signal

@@ -81,6 +81,23 @@ TEST(JsonBody, FieldReaderKeepsTheFirstError) {
   EXPECT_FALSE(valid_id(std::string(kMaxIdBytes + 1, 'a')));
 }
 
+TEST(JsonBody, SeamOutcomesMapToHttpErrors) {
+  using io::ErrorKind;
+  using io::Status;
+  const auto status_of = [](const Status& s) { return error_from_status(s).status; };
+  EXPECT_EQ(status_of(Status::failed(ErrorKind::kInvalidArgument, "bad")), 400);
+  EXPECT_EQ(status_of(Status::failed(ErrorKind::kNotFound, "gone")), 404);
+  EXPECT_EQ(status_of(Status::failed(ErrorKind::kConstraint, "dup")), 409);
+  EXPECT_EQ(status_of(Status::failed(ErrorKind::kInternal, "bug")), 500);
+  EXPECT_EQ(status_of(Status::failed(ErrorKind::kUnreachable, "down", true)), 503);
+  EXPECT_EQ(status_of(Status::failed(ErrorKind::kSerialization, "retry", true)), 503);
+  const io::Response unknown =
+      error_from_status(Status::indeterminate(ErrorKind::kConnectionLost, "commit lost"));
+  EXPECT_EQ(unknown.status, 504);
+  EXPECT_NE(Json::parse(unknown.body)["error"].get<std::string>().find("may have been applied"),
+            std::string::npos);
+}
+
 Router test_router() {
   Router r;
   r.add("GET", "/api/v1/items", [](const ApiRequest& q) {
