@@ -9,6 +9,8 @@
 // seeds; 0 = ephemeral ports, logged). Configuration: flags first, then the environment:
 //   POSTGRES_URL (a libpq URI), else the PG* variables; REDIS_URL; KAFKA_BROKERS ("mock" allowed);
 //   LOG_LEVEL (debug|info|warn|error, default info); FL_PORT_BASE.
+// Limits: the HTTP transport (real/http_rpc.h) listens on 127.0.0.1 only; `--kafka mock` is a
+// cluster inside this process, so services that must share it run in one `serve` process.
 // Logs: JSON lines on stderr (api/log.h). SIGINT/SIGTERM: stop accepting, finish the requests in
 // flight, exit 0 (durable state is in the stores; unacknowledged Kafka offsets are redelivered
 // to the next run, which the services deduplicate).
