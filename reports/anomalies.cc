@@ -21,18 +21,23 @@ std::string anchor_of(const RunData& run, std::int64_t index) {
   return s < 0 ? "" : "op-" + std::to_string(run.spans[static_cast<std::size_t>(s)].id());
 }
 
-std::string op_row(const RunData& run, std::int64_t index) {
-  const std::int64_t si = span_of_index(run, index);
+// One row per operation: `indexes` are the checker's references to it (its invocation, its
+// completion or both), shown together in one link to its bar.
+std::string op_row(const RunData& run, const std::vector<std::int64_t>& indexes) {
+  FL_REPORT_ASSERT(!indexes.empty());
+  std::string label;
+  for (std::int64_t index : indexes) label += (label.empty() ? "#" : " #") + std::to_string(index);
+  const std::int64_t si = span_of_index(run, indexes.front());
   if (si < 0) {
-    return "<tr><td>#" + std::to_string(index) + "</td><td colspan=\"7\" class=\"missing\">" +
+    return "<tr><td>" + label + "</td><td colspan=\"7\" class=\"missing\">" +
            (run.have_history ? "not a client operation of this history"
                              : "no history.jsonl to look it up in") +
            "</td></tr>";
   }
   const Span& s = run.spans[static_cast<std::size_t>(si)];
-  std::string out = "<tr><td><a class=\"oplink\" href=\"#" + anchor_of(run, index) + "\">#" +
-                    std::to_string(index) + "</a></td><td>p" + std::to_string(s.process) +
-                    "</td><td>" + esc(truncate_text(s.f, 60)) + "</td><td>" +
+  std::string out = "<tr><td><a class=\"oplink\" href=\"#" + anchor_of(run, indexes.front()) +
+                    "\">" + label + "</a></td><td>p" + std::to_string(s.process) + "</td><td>" +
+                    esc(truncate_text(s.f, 60)) + "</td><td>" +
                     (s.completed() ? history::to_string(s.end) : "never completed") + "</td>";
   out += "<td>" + esc(duration_text(s.start_ns - run.t0_ns)) + "</td>";
   out += "<td class=\"v\">" + esc(json_text(s.invoke_value, kMaxValueChars)) + "</td>";
@@ -40,6 +45,23 @@ std::string op_row(const RunData& run, std::int64_t index) {
          (s.error.empty() ? "" : " (" + esc(s.error) + ")") + "</td>";
   out += "<td>" + (s.completed() ? esc(duration_text(s.latency_ns())) : "") + "</td></tr>";
   return out;
+}
+
+// The anomaly's op indexes grouped by the operation they belong to, in order of first mention.
+std::vector<std::vector<std::int64_t>> group_by_span(const RunData& run, const Anomaly& a) {
+  std::vector<std::vector<std::int64_t>> groups;
+  std::map<std::int64_t, std::size_t> group_of_span;
+  for (std::int64_t index : a.ops) {  // bounded by kMaxOpsPerAnomaly
+    const std::int64_t span = span_of_index(run, index);
+    auto it = span < 0 ? group_of_span.end() : group_of_span.find(span);
+    if (it != group_of_span.end()) {
+      groups[it->second].push_back(index);
+      continue;
+    }
+    if (span >= 0) group_of_span[span] = groups.size();
+    groups.push_back({index});
+  }
+  return groups;
 }
 
 std::string anomaly_html(const RunData& run, const Anomaly& a, const std::string& id) {
@@ -55,7 +77,7 @@ std::string anomaly_html(const RunData& run, const Anomaly& a, const std::string
   out +=
       "<table class=\"ops\"><tr><th>op</th><th>process</th><th>f</th><th>outcome</th>"
       "<th>invoked at</th><th>value</th><th>result</th><th>latency</th></tr>";
-  for (std::int64_t index : a.ops) out += op_row(run, index);
+  for (const auto& indexes : group_by_span(run, a)) out += op_row(run, indexes);
   out += "</table>";
   if (a.ops_total > a.ops.size()) {
     out += "<p>\xE2\x80\xA6 and " + count_text(a.ops_total - a.ops.size()) +

@@ -18,6 +18,7 @@ std::string field(const RunData& run, const char* key) {
 
 // An object as a two-column table (or a single cell for other JSON), bounded in rows.
 std::string json_table(const nlohmann::json& j) {
+  if (j.empty() || j.is_null()) return "<p><i>none</i></p>";
   if (!j.is_object())
     return "<table><tr><td class=\"v\">" + esc(json_text(j, kMaxFieldChars)) + "</td></tr></table>";
   std::string out = "<table>";
@@ -85,9 +86,11 @@ std::string header_html(const RunData& run) {
             (run.results.contains("mode") ? " --mode " + field(run, "mode") : "");
   }
   out += "<div class=\"repro\">reproduce: <code id=\"reproduce\">" + esc(repro) + "</code></div>";
+  out += "<nav><a href=\"#summary\">Summary</a><a href=\"#timeline\">Timeline</a>";
+  if (run.have_history) {
+    out += "<a href=\"#latency\">Latency</a><a href=\"#throughput\">Throughput</a>";
+  }
   out +=
-      "<nav><a href=\"#summary\">Summary</a><a href=\"#timeline\">Timeline</a>"
-      "<a href=\"#latency\">Latency</a><a href=\"#throughput\">Throughput</a>"
       "<a href=\"#anomalies\">Checks &amp; anomalies</a><a href=\"#trace\">Trace</a>"
       "<a href=\"#notes\">Notes</a></nav></header>";
   return out;

@@ -97,8 +97,7 @@ std::string latency_svg(const RunData& run, Notes* notes) {
   std::string svg =
       svg_open("latency") + nemesis_bands(run, fr, kTop, kH - kBottom) + time_axis(run, fr);
   for (int d = d0; d <= d1; ++d) {
-    svg += y_tick(y_of(std::pow(10.0, d)),
-                  duration_text(static_cast<std::int64_t>(std::llround(std::pow(10.0, d)))));
+    svg += y_tick(y_of(std::pow(10.0, d)), decade_label(d));
   }
   svg += "<g class=\"points\">";
   for (std::size_t i : points) {

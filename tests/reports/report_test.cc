@@ -64,6 +64,10 @@ TEST(RunReport, HasHeaderTimelinePlotsAndLinkedAnomalies) {
     EXPECT_TRUE(ids.count((*it)[1])) << (*it)[1];
   }
   EXPECT_EQ(links, 3u);  // two for G2-item, one for G-single (its other op is not in the history)
+  // G-single names one operation twice (invocation and completion): one row, one link.
+  const std::string both = "#" + std::to_string(sample.anomaly_ops[2]) + " #" +
+                           std::to_string(sample.anomaly_completion) + "</a>";
+  EXPECT_NE(html.find(both), std::string::npos) << both;
   EXPECT_NE(html.find("not a client operation of this history"), std::string::npos);
   EXPECT_EQ(count_of(html, " anom\""), 3u);
   EXPECT_NE(html.find("write skew"), std::string::npos);

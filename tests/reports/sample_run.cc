@@ -137,7 +137,7 @@ nlohmann::json checks_json(const Sample& s) {
       {"ops", {a[0], a[1]}}};
   const nlohmann::json single = {{"type", "G-single"},
                                  {"explanation", "one anti-dependency closes a cycle"},
-                                 {"ops", {a[2] + 1, 999'999}}};  // a completion; a stranger
+                                 {"ops", {a[2], s.anomaly_completion, 999'999}}};
   return nlohmann::json::array({{{"name", "linearizable"},
                                  {"valid", true},
                                  {"result", {{"valid", true}, {"configs-explored", 1234}}}},
@@ -154,6 +154,13 @@ nlohmann::json checks_json(const Sample& s) {
 
 void finish_sample(const SampleOptions& o, Sample* s) {
   s->anomaly_ops = ok_writes(s->history, o.duration_ns / 3, 3);
+  if (s->anomaly_ops.size() == 3) {  // the third op's completion: same process, next event
+    const auto& ops = s->history.ops;
+    const auto invoke = static_cast<std::size_t>(s->anomaly_ops[2]);
+    for (std::size_t i = invoke + 1; i < ops.size() && s->anomaly_completion < 0; ++i) {
+      if (ops[i].process == ops[invoke].process) s->anomaly_completion = ops[i].index;
+    }
+  }
   nlohmann::json problems = nlohmann::json::array();
   if (o.with_checks) problems.push_back("elle-rw-register: G2-item, G-single");
   if (!o.hostile_value.empty()) problems.push_back(o.hostile_value);

@@ -26,7 +26,8 @@ struct Sample {
   history::History history;
   nlohmann::json results;
   std::vector<std::string> trace;
-  std::vector<std::int64_t> anomaly_ops;  // op indexes the anomaly names (invocations)
+  std::vector<std::int64_t> anomaly_ops;  // op indexes the anomalies name (invocations)
+  std::int64_t anomaly_completion = -1;   // G-single also names anomaly_ops[2]'s completion
   std::size_t processes = 0;              // distinct client processes used
   std::size_t nemesis_intervals = 0;
 };
