@@ -6,7 +6,9 @@
 
 namespace fl::checkers::elle {
 
-history::History generate_list_append(const GenerateOptions& o) {
+namespace {
+
+history::History generate(const GenerateOptions& o, bool registers) {
   std::uint64_t x = o.seed * 0x9E3779B97F4A7C15ULL + 1;
   auto next = [&x] {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -36,15 +38,21 @@ history::History generate_list_append(const GenerateOptions& o) {
       Slot& s = slots[next() % slots.size()];
       if (next() % 2 == 0) {
         s.list.push_back(++next_value);
-        invoked.push_back({"append", s.key, next_value});
-        done.push_back({"append", s.key, next_value});
+        const char* f = registers ? "w" : "append";
+        invoked.push_back({f, s.key, next_value});
+        done.push_back({f, s.key, next_value});
         if (s.list.size() >= o.max_appends_per_key) {
           s.key = next_key++;
           s.list.clear();
         }
       } else {
         invoked.push_back({"r", s.key, nullptr});
-        done.push_back({"r", s.key, s.list});
+        if (registers) {
+          done.push_back(
+              {"r", s.key, s.list.empty() ? nlohmann::json() : nlohmann::json(s.list.back())});
+        } else {
+          done.push_back({"r", s.key, s.list});
+        }
       }
     }
     history::Op op;
@@ -63,5 +71,10 @@ history::History generate_list_append(const GenerateOptions& o) {
   }
   return h;
 }
+
+}  // namespace
+
+history::History generate_list_append(const GenerateOptions& o) { return generate(o, false); }
+history::History generate_rw_register(const GenerateOptions& o) { return generate(o, true); }
 
 }  // namespace fl::checkers::elle

@@ -1,6 +1,6 @@
-// Generates list-append histories from a true serializable execution (for benchmarks and
-// property tests): transactions run atomically, one at a time, at their invocation; up to
-// `concurrency` are open at once, each completing some transactions later, so the history has
+// Generates list-append and rw-register histories from a true serializable execution (for
+// benchmarks and property tests): transactions run atomically, one at a time, at their invocation;
+// up to `concurrency` are open at once, each completing some transactions later, so the history has
 // real concurrency yet is strict serializable. Keys rotate like Jepsen's append workload (a key
 // retires after `max_appends_per_key` appends), which keeps reads short.
 #pragma once
@@ -21,5 +21,7 @@ struct GenerateOptions {
 };
 
 history::History generate_list_append(const GenerateOptions& options);
+// The same for rw-register: ["w", k, v] with unique v per key, ["r", k, v|null].
+history::History generate_rw_register(const GenerateOptions& options);
 
 }  // namespace fl::checkers::elle
