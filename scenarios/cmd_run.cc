@@ -1,9 +1,12 @@
 // run, replay and list.
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
+#include "reports/report.h"
 #include "scenarios/cli.h"
+#include "scenarios/harness_run.h"
 #include "scenarios/scenario.h"
 
 namespace fl::scenarios {
@@ -28,7 +31,7 @@ std::string parse_run_args(const std::vector<std::string>& args, RunArgs* parsed
   bool have_scenario = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a == "--seed" || a == "--mode" || a == "--out") {
+    if (a == "--seed" || a == "--mode" || a == "--out" || a == "--set") {
       if (i + 1 >= args.size()) return a + " needs a value";
       const std::string& v = args[++i];
       if (a == "--seed" && !parse_u64(v, &parsed->options.seed)) {
@@ -39,6 +42,7 @@ std::string parse_run_args(const std::vector<std::string>& args, RunArgs* parsed
         parsed->options.mode = v;
       }
       if (a == "--out") parsed->out_dir = v;
+      if (a == "--set") parsed->options.overrides.push_back(v);
     } else if (!a.empty() && a[0] == '-') {
       return "unknown option '" + a + "'";
     } else if (!have_scenario) {
@@ -52,6 +56,13 @@ std::string parse_run_args(const std::vector<std::string>& args, RunArgs* parsed
   return "";
 }
 
+std::string reproduce_command(const RunOptions& o) {
+  std::string cmd =
+      "faultline run " + o.scenario + " --seed " + std::to_string(o.seed) + " --mode " + o.mode;
+  for (const auto& set : o.overrides) cmd += " --set '" + set + "'";
+  return cmd;
+}
+
 bool write_outputs(const RunArgs& run, const RunResult& result, std::ostream& err) {
   std::error_code ec;
   fs::create_directories(run.out_dir, ec);
@@ -62,25 +73,47 @@ bool write_outputs(const RunArgs& run, const RunResult& result, std::ostream& er
   nlohmann::json j = {{"scenario", run.options.scenario},
                       {"seed", run.options.seed},
                       {"mode", run.options.mode},
+                      {"set", run.options.overrides},
                       {"trace_hash", result.trace_hash},
                       {"result", to_string(result.verdict)},
                       {"problems", result.problems},
+                      {"checks", result.checks},
+                      {"drawn", result.drawn},
+                      {"reproduce", reproduce_command(run.options)},
                       {"details", result.details}};
   std::ofstream(fs::path(run.out_dir) / "results.json") << j.dump(2) << "\n";
   std::ofstream trace(fs::path(run.out_dir) / "trace.txt");
   for (const auto& line : result.trace_lines) trace << line << "\n";
-  return static_cast<bool>(trace);
+  if (!result.history.ops.empty()) {
+    std::ofstream history(fs::path(run.out_dir) / "history.jsonl");
+    for (const auto& op : result.history.ops) history << history::to_json_line(op) << "\n";
+    if (!history) return false;
+  }
+  if (!trace) return false;
+  if (std::string e = reports::write_run_report(run.out_dir); !e.empty()) {
+    err << "faultline: report: " << e << "\n";
+  }
+  return true;
 }
 
-void print_result(const RunArgs& run, const RunResult& result, std::ostream& out) {
+void print_result(const RunArgs& run, const RunResult& result, double wall_s, std::ostream& out) {
   out << "scenario: " << run.options.scenario << "\n";
   out << "mode: " << run.options.mode << "\n";
   out << "details: " << result.details.dump() << "\n";
+  if (!result.drawn.empty()) out << "drawn: " << result.drawn.dump() << "\n";
+  for (const auto& c : result.checks) {
+    out << "check: " << c.value("name", "?") << " " << c.value("scope", "") << ": "
+        << c["valid"].dump() << "\n";
+  }
   for (const auto& p : result.problems) out << "problem: " << p << "\n";
   out << "report: " << run.out_dir << "\n";
   if (result.verdict != Verdict::kPass) {
-    out << "reproduce: faultline run " << run.options.scenario << " --seed " << run.options.seed
-        << " --mode " << run.options.mode << "\n";
+    out << "reproduce: " << reproduce_command(run.options) << "\n";
+  }
+  if (result.details.contains("virtual_ns") && wall_s > 0) {
+    const double virtual_s = result.details["virtual_ns"].get<double>() / 1e9;
+    out << "timing: virtual " << virtual_s << " s, wall " << wall_s << " s, ratio "
+        << virtual_s / wall_s << "\n";
   }
   out << "seed: " << run.options.seed << "\n";
   out << "trace-hash: " << (result.trace_hash.empty() ? "-" : result.trace_hash) << "\n";
@@ -92,25 +125,48 @@ int exit_code(Verdict v) {
 }
 
 // Runs a parsed invocation; returns the exit code (usage errors included).
-int execute(RunArgs& run, std::ostream& out, std::ostream& err, RunResult* result_out) {
+// Runs a built-in or TOML scenario; usage problems come back as result.usage_error.
+RunResult run_any(const RunArgs& run) {
   const ScenarioInfo* info = find_scenario(run.options.scenario);
+  RunResult result;
   if (info == nullptr) {
-    err << "faultline: unknown scenario '" << run.options.scenario << "' (see `faultline list`)\n";
-    return kExitUsage;
+    const std::string file = find_scenario_file(run.options.scenario);
+    if (file.empty()) {
+      result.usage_error = "unknown scenario '" + run.options.scenario + "' (see `faultline list`)";
+      return result;
+    }
+    return run_toml_file(file, run.options);
+  }
+  if (!run.options.overrides.empty()) {
+    result.usage_error = "--set applies to TOML scenarios only; '" + info->name + "' is built in";
+    return result;
   }
   bool mode_ok = false;
   for (const auto& m : info->modes) mode_ok = mode_ok || m == run.options.mode;
   if (!mode_ok) {
-    err << "faultline: scenario '" << info->name << "' cannot run in mode '" << run.options.mode
-        << "'\n";
+    result.usage_error =
+        "scenario '" + info->name + "' cannot run in mode '" + run.options.mode + "'";
+    return result;
+  }
+  return info->run(run.options);
+}
+
+// Runs a parsed invocation; returns the exit code (usage errors included).
+int execute(RunArgs& run, std::ostream& out, std::ostream& err, RunResult* result_out) {
+  if (run.out_dir.empty()) {
+    const std::string stem = fs::path(run.options.scenario).stem().string();
+    run.out_dir = "store/" + stem + "/" + std::to_string(run.options.seed);
+  }
+  const auto wall_start = std::chrono::steady_clock::now();  // timing only, never in results
+  RunResult result = run_any(run);
+  if (!result.usage_error.empty()) {
+    err << "faultline: " << result.usage_error << "\n";
     return kExitUsage;
   }
-  if (run.out_dir.empty()) {
-    run.out_dir = "store/" + run.options.scenario + "/" + std::to_string(run.options.seed);
-  }
-  RunResult result = info->run(run.options);
+  const double wall_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   if (!write_outputs(run, result, err)) return kExitHarness;
-  print_result(run, result, out);
+  print_result(run, result, wall_s, out);
   const int code = exit_code(result.verdict);
   if (result_out != nullptr) *result_out = std::move(result);
   return code;
@@ -153,6 +209,11 @@ int cmd_replay(const std::vector<std::string>& args, std::ostream& out, std::ost
   run.options.scenario = recorded["scenario"].get<std::string>();
   run.options.seed = recorded["seed"].get<std::uint64_t>();
   run.options.mode = recorded["mode"].get<std::string>();
+  if (recorded.contains("set") && recorded["set"].is_array()) {
+    for (const auto& o : recorded["set"]) {
+      if (o.is_string()) run.options.overrides.push_back(o.get<std::string>());
+    }
+  }
   run.out_dir = (fs::path(args[0]) / "replay").string();
   RunResult result;
   const int code = execute(run, out, err, &result);
@@ -176,6 +237,17 @@ int cmd_list(const std::vector<std::string>& args, std::ostream& out, std::ostre
     out << s.name << "  [";
     for (std::size_t i = 0; i < s.modes.size(); ++i) out << (i ? "," : "") << s.modes[i];
     out << "]  " << s.description << "\n";
+  }
+  for (const auto& name : scenario_file_names()) {
+    ScenarioSpec spec;
+    const std::string file = find_scenario_file(name);
+    if (std::string e = load_scenario_file(file, {}, &spec); !e.empty()) {
+      out << name << "  [invalid]  " << e << "\n";
+      continue;
+    }
+    out << name << "  [";
+    for (std::size_t i = 0; i < spec.modes.size(); ++i) out << (i ? "," : "") << spec.modes[i];
+    out << "]  " << spec.description << " (" << file << ")\n";
   }
   return kExitPass;
 }

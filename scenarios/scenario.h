@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "history/history.h"
+
 namespace fl::scenarios {
 
 enum class Verdict { kPass, kFail, kUnknown };
@@ -16,7 +18,8 @@ const char* to_string(Verdict verdict);
 struct RunOptions {
   std::string scenario;
   std::uint64_t seed = 1;
-  std::string mode = "sim";  // sim | real
+  std::string mode = "sim";            // sim | real
+  std::vector<std::string> overrides;  // --set key=value (TOML scenarios only)
 };
 
 struct RunResult {
@@ -25,6 +28,12 @@ struct RunResult {
   std::vector<std::string> problems;                  // each violated invariant, in words
   nlohmann::json details = nlohmann::json::object();  // counters, drawn faults, stats
   std::vector<std::string> trace_lines;               // high-level trace (written to trace.txt)
+  history::History history;                           // written to history.jsonl when non-empty
+  // One entry per checker: {"name", "valid": true|false|"unknown", "result": {..., "anomalies"}}.
+  nlohmann::json checks = nlohmann::json::array();
+  nlohmann::json drawn = nlohmann::json::object();  // what the seed drew (swarm)
+  // Set when the scenario could not run as given (bad file, refused fault): exit 2.
+  std::string usage_error;
 };
 
 struct ScenarioInfo {

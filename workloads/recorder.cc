@@ -67,6 +67,11 @@ void HistoryRecorder::nemesis(const std::string& f, const nlohmann::json& value)
   push(std::move(op));
 }
 
+void HistoryRecorder::nemesis_op(const history::Op& op) {
+  FL_ASSERT_EQ(op.process, history::kNemesisProcess);
+  push(op);
+}
+
 ProcessTable::ProcessTable(std::int64_t base, int concurrency)
     : base_(base), concurrency_(concurrency) {
   FL_ASSERT(base >= 0 && concurrency >= 1);

@@ -36,6 +36,9 @@ class HistoryRecorder {
                 const nlohmann::json& value, const std::string& error);
   // A nemesis event: process "nemesis", type info ("start-partition", "heal-all", ...).
   void nemesis(const std::string& f, const nlohmann::json& value);
+  // A nemesis op built by a nemesis (nemeses/nemesis.h Record): kept as given except its index
+  // and time, which the recorder assigns (one clock for the whole history).
+  void nemesis_op(const history::Op& op);
 
   std::int64_t now_ns() const;
   const history::History& history() const { return history_; }

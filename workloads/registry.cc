@@ -40,7 +40,7 @@ std::vector<std::string> workload_names() {
 }
 
 std::unique_ptr<Workload> make_workload(const std::string& name, const Options& given,
-                                        std::string* error) {
+                                        std::string* error, std::vector<StoreKind>* needs) {
   FL_ASSERT(error != nullptr);
   const WorkloadInfo* info = find_workload(name);
   if (info == nullptr) {
@@ -70,6 +70,7 @@ std::unique_ptr<Workload> make_workload(const std::string& name, const Options& 
     return nullptr;
   }
   workload->mutable_generator() = generator;
+  if (needs != nullptr) *needs = info->needs ? info->needs(resolved) : std::vector<StoreKind>{};
   return workload;
 }
 

@@ -143,7 +143,9 @@ std::vector<std::string> workload_names();  // sorted
 
 // Validates `given` against the workload's and the generator's specs and builds it.
 // Returns nullptr with *error = "<key>: expected ..., got ..." on bad options.
+// `needs` (optional) receives the stores the workload needs with these options.
 std::unique_ptr<Workload> make_workload(const std::string& name, const Options& given,
-                                        std::string* error);
+                                        std::string* error,
+                                        std::vector<StoreKind>* needs = nullptr);
 
 }  // namespace fl::workloads
