@@ -1,7 +1,8 @@
 // Proves `faultline check`: exit 0 for a linearizable history, 1 with a JSON explanation (key,
 // the operation that cannot be linearized) for a non-linearizable one, 2 for bad usage and
-// malformed input (with the line named); the format is detected; Knossos' failed-cas meaning is
-// selectable.
+// malformed input (with the line named); the format is detected (JSON lines, EDN, Porcupine);
+// Knossos' failed-cas meaning is selectable; transactional histories go to Elle (with
+// --expected), and --checker/--total reach the domain checkers.
 #include "checkers/cli.h"
 
 #include <gtest/gtest.h>
@@ -55,6 +56,37 @@ TEST(CheckCommand, VerdictsExitCodesAndExplanations) {
 )");
   EXPECT_EQ(run({cas}, &out, &err), 1);  // the compare must have matched: not linearizable
   EXPECT_EQ(run({cas, "--failed-cas", "never-happened"}, &out, &err), 0);
+}
+
+TEST(CheckCommand, EdnElleAndNamedCheckers) {
+  std::string out, err;
+  // A stale read in EDN: serializable, not strict serializable.
+  const std::string edn =
+      write_file("stale.edn", R"({:type :invoke, :f :txn, :value [[:w :x 1]], :process 0}
+{:type :ok, :f :txn, :value [[:w :x 1]], :process 0}
+{:type :info, :f :partition, :value nil, :process :nemesis}
+{:type :invoke, :f :txn, :value [[:r :x nil]], :process 1}
+{:type :ok, :f :txn, :value [[:r :x nil]], :process 1}
+)");
+  EXPECT_EQ(run({edn}, &out, &err), 1) << err;
+  EXPECT_NE(out.find("G-single-realtime"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"format\": \"edn\""), std::string::npos);
+  EXPECT_EQ(run({edn, "--expected", "serializable"}, &out, &err), 0) << out;
+  EXPECT_EQ(run({edn, "--format", "edn", "--model", "rw-register"}, &out, &err), 1);
+  EXPECT_EQ(run({edn, "--expected", "linearizable"}, &out, &err), 2);
+  const std::string bad_edn = write_file("bad.edn", "{:type :ok, :f :txn\n :value [}\n");
+  EXPECT_EQ(run({bad_edn}, &out, &err), 2);
+  EXPECT_NE(err.find("line 2"), std::string::npos) << err;
+  // A bank history: named checker and total from flags.
+  const std::string bank = write_file("bank.jsonl",
+                                      R"({"process":0,"type":"invoke","f":"read","value":null}
+{"process":0,"type":"ok","f":"read","value":{"a":60,"b":30}}
+)");
+  EXPECT_EQ(run({bank, "--checker", "bank", "--total", "90"}, &out, &err), 0) << out << err;
+  EXPECT_EQ(run({bank, "--checker", "bank", "--total", "100"}, &out, &err), 1);
+  EXPECT_NE(out.find("wrong-total"), std::string::npos);
+  EXPECT_EQ(run({bank, "--checker", "nope"}, &out, &err), 2);
+  EXPECT_NE(err.find("unknown checker"), std::string::npos);
 }
 
 TEST(CheckCommand, BadUsageAndInputExit2WithAMessage) {
