@@ -1,3 +1,4 @@
+#include "scenarios/saga_scenario.h"
 #include "scenarios/scenario.h"
 
 namespace fl::scenarios {
@@ -15,7 +16,7 @@ const char* to_string(Verdict verdict) {
 }
 
 const std::vector<ScenarioInfo>& all_scenarios() {
-  static const std::vector<ScenarioInfo> kScenarios = {
+  static std::vector<ScenarioInfo> kScenarios = {
       {"selftest",
        "5 echo/relay nodes, 8 clients; partitions, loss, duplication, clogging, crashes, pauses "
        "and clock faults drawn by the seed; checks acknowledged => handled, no reply without a "
@@ -30,6 +31,12 @@ const std::vector<ScenarioInfo>& all_scenarios() {
        {"sim"},
        run_selftest_stale_reply},
   };
+  // The saga scenarios (scenarios/saga_scenario.cc), appended once.
+  static const bool kWithSagas = [] {
+    for (auto& s : saga_scenarios()) kScenarios.push_back(std::move(s));
+    return true;
+  }();
+  (void)kWithSagas;
   return kScenarios;
 }
 

@@ -23,7 +23,7 @@ constexpr std::int64_t kPollNs = 500 * io::kNsPerMs;
 constexpr int kMaxStartAttempts = 10;
 constexpr std::int64_t kStartBackoffNs = 300 * io::kNsPerMs;
 constexpr int kSkus = 4;
-constexpr std::int64_t kStockPerSku = 25;
+constexpr std::int64_t kStockPerSku = 60;
 
 std::map<std::string, std::int64_t> initial_stock() {
   std::map<std::string, std::int64_t> stock;

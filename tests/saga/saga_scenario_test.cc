@@ -21,6 +21,7 @@ TEST(SagaScenario, PassesSeedsWithFaults) {
     RunResult r = run_saga({"saga", seed, "sim"}, SagaBug::kNone);
     EXPECT_EQ(r.verdict, Verdict::kPass) << "seed " << seed << "\n"
                                          << joined(r) << r.details.dump();
+    std::printf("seed %llu: %s\n", static_cast<unsigned long long>(seed), r.details.dump().c_str());
   }
 }
 
@@ -33,6 +34,7 @@ TEST(SagaScenario, CrashPointsExhaustively) {
   RunResult r = run_saga_crash_points({"saga-crash-points", 1, "sim"});
   EXPECT_EQ(r.verdict, Verdict::kPass) << joined(r);
   EXPECT_GT(r.details["crash_runs"].get<int>(), 20) << r.details.dump();
+  std::printf("%s\n", r.details.dump().c_str());
 }
 
 class SagaBugs : public ::testing::TestWithParam<SagaBug> {};
