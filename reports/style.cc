@@ -55,7 +55,7 @@ line.open{stroke:#fb8c00;stroke-width:1.2;stroke-dasharray:2 4;opacity:.45}
 .anomaly{border-left:4px solid #8e24aa;padding:6px 12px;margin:10px 0;background:#fcf7fd}
 .anomaly.hl{background:#f3e5f5}
 .expl{white-space:pre-wrap;margin:4px 0 8px}
-a.oplink{font-family:ui-monospace,monospace;font-weight:600}
+a.oplink{white-space:nowrap;font-family:ui-monospace,monospace;font-weight:600}
 a.oplink.broken{color:#c62828}
 .missing{color:#b71c1c}
 pre.trace{background:#1f2933;color:#e4e7eb;padding:10px;overflow:auto;max-height:480px;

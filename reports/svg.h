@@ -35,8 +35,9 @@ std::int64_t tick_step_ns(std::int64_t range_ns, std::size_t max_ticks);
 // Axis label for a time offset, with precision suited to the step.
 std::string tick_label(std::int64_t offset_ns, std::int64_t step_ns);
 
-// Spans to draw within `budget`: every anomalous span, then failed/indeterminate ones, then ok
-// ones, each class thinned evenly if it does not fit. Sorted span indexes.
+// Spans to draw within `budget`: every anomalous span, then failed/indeterminate ones (at least
+// half of what is left), then ok ones, each class thinned evenly if it does not fit. Sorted span
+// indexes.
 std::vector<std::size_t> sample_spans(const RunData& run, std::size_t budget, bool completed_only);
 
 // Fill colour of a nemesis kind (stable: by order of first appearance).

@@ -67,7 +67,11 @@ std::vector<std::size_t> sample_spans(const RunData& run, std::size_t budget, bo
   }
   std::vector<std::size_t> out;
   take_evenly(anomalous, budget, &out);
-  take_evenly(unusual, budget - out.size(), &out);
+  // Failed and indeterminate operations get at least half of what is left, so a sample still
+  // shows what most operations did.
+  const std::size_t left = budget - out.size();
+  const std::size_t quota = std::max(left / 2, left > ok.size() ? left - ok.size() : 0);
+  take_evenly(unusual, quota, &out);
   take_evenly(ok, budget - out.size(), &out);
   std::sort(out.begin(), out.end());
   FL_REPORT_ASSERT(out.size() <= budget);

@@ -15,6 +15,7 @@ constexpr double kMinWidth = 1100, kPxPerOp = 4, kCharW = 6.5;
 constexpr std::size_t kMaxProcessesInTitle = 20;
 
 struct Lanes {
+  bool packed = false;                               // more processes than lanes
   std::map<std::int64_t, std::size_t> lane_of;       // process -> lane
   std::vector<std::vector<std::int64_t>> processes;  // lane -> its processes
 };
@@ -24,13 +25,15 @@ struct Lanes {
 Lanes assign_lanes(const RunData& run) {
   std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> extent;  // first start, last end
   for (const Span& s : run.spans) {
-    const std::int64_t end =
-        s.end == history::OpType::kOk || s.end == history::OpType::kFail ? s.end_ns : run.t1_ns;
+    // A process is done with its last completion, info included (it is never reused); only a
+    // never-completed operation holds its lane to the end.
+    const std::int64_t end = s.completed() ? s.end_ns : run.t1_ns;
     auto [it, fresh] = extent.emplace(s.process, std::make_pair(s.start_ns, end));
     if (!fresh) it->second.second = std::max(it->second.second, end);
   }
   Lanes lanes;
   const bool packed = extent.size() > kMaxLanes;
+  lanes.packed = packed;
   std::vector<std::pair<std::int64_t, std::int64_t>> order;  // (first start, process)
   for (const auto& [p, e] : extent) order.emplace_back(packed ? e.first : 0, p);
   std::sort(order.begin(), order.end());
@@ -87,14 +90,14 @@ const char* outcome_class(const Span& s) {
   return "pending";
 }
 
-std::string bar(const RunData& run, const Span& s, const Frame& fr, double y) {
+std::string bar(const RunData& run, const Span& s, const Frame& fr, double y, bool open_tail) {
   const double x = fr.x(s.start_ns);
   const double w = std::max(fr.x(s.end_ns) - x, 2.0);
   std::string out = "<rect id=\"op-" + std::to_string(s.id()) + "\" class=\"op " +
                     outcome_class(s) + (s.anomalous ? " anom" : "") + "\" x=\"" + fixed(x, 1) +
                     "\" y=\"" + fixed(y, 1) + "\" width=\"" + fixed(w, 1) + "\" height=\"" +
                     fixed(kBarH, 0) + "\"><title>" + esc(span_title(run, s)) + "</title></rect>";
-  if (s.end == history::OpType::kInfo || s.end == history::OpType::kInvoke) {
+  if (open_tail && (s.end == history::OpType::kInfo || s.end == history::OpType::kInvoke)) {
     const std::string ym = fixed(y + kBarH / 2, 1);
     out += "<line class=\"open\" x1=\"" + fixed(x + w, 1) + "\" x2=\"" +
            fixed(fr.x0 + fr.width, 1) + "\" y1=\"" + ym + "\" y2=\"" + ym + "\"/>";
@@ -233,21 +236,22 @@ std::string timeline_svg(const RunData& run, Notes* notes) {
   for (std::size_t i : drawn) {
     const Span& s = run.spans[i];
     const double y = lanes_y0 + static_cast<double>(lanes.lane_of.at(s.process)) * kLaneH + 3;
-    svg += bar(run, s, fr, y);
+    svg += bar(run, s, fr, y, !lanes.packed);
   }
   svg += "</g></svg>";
   if (drawn.size() < run.spans.size()) {
     notes->push_back("The timeline draws " + count_text(drawn.size()) + " of " +
                      count_text(run.spans.size()) + " operations (limit " +
                      count_text(kMaxOpsDrawn) +
-                     "): all those named by anomalies, then failed "
-                     "and indeterminate ones, then an even sample of the rest.");
+                     "): all those named by anomalies, then an even sample of the failed and "
+                     "indeterminate ones (at least half of the rest) and of the ok ones.");
   }
   if (lanes.lane_of.size() > kMaxLanes) {
     notes->push_back(count_text(lanes.lane_of.size()) + " processes share " +
                      count_text(kMaxLanes) +
                      " lanes at most (limit): a process takes a lane that is "
-                     "free when it starts; hover a lane label for its processes.");
+                     "free when it starts; hover a lane label for its processes. Indeterminate "
+                     "operations are not extended to the end of the timeline here.");
   }
   return "<div class=\"tl\">" + lane_labels(lanes, lanes_y0, height, rows) +
          "<div class=\"tl-scroll\">" + svg + "</div></div>";

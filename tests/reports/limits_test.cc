@@ -49,6 +49,16 @@ TEST(ReportLimits, ManyProcessesShareBoundedLanes) {
   EXPECT_EQ(count_of(html, "<rect id=\"op-"), 1'800u);
 }
 
+TEST(ReportLimits, PackedLanesFollowConcurrencyNotProcessCount) {
+  // Ten clients whose processes end in info and are replaced: hundreds of processes, but never
+  // more than ten at once, so ten lanes hold them all.
+  const auto sample = make_sample({.clients = 10, .ops = 6'000, .duration_ns = 120'000'000'000});
+  ASSERT_GT(sample.processes, kMaxLanes);
+  const std::string html = render(sample, "packed");
+  EXPECT_EQ(count_of(html, "<rect class=\"lane"), 10u);
+  EXPECT_EQ(count_of(html, "<line class=\"open\""), 0u);
+}
+
 TEST(ReportLimits, LongRunsUseBoundedThroughputBins) {
   const auto sample = make_sample({.ops = 500, .duration_ns = 36'000'000'000'000});  // 10 hours
   const std::string html = render(sample, "long");
