@@ -8,7 +8,9 @@ namespace fl::checkers::elle {
 namespace {
 
 std::string key_text(const nlohmann::json& k) {
-  return k.is_string() ? k.get<std::string>() : k.dump();
+  if (k.is_string()) return k.get_ref<const std::string&>();
+  if (k.is_number_integer()) return std::to_string(k.get<std::int64_t>());
+  return k.dump();
 }
 
 bool parse_mops(const nlohmann::json& v, const std::map<std::string, MopKind>& kinds,
@@ -18,7 +20,7 @@ bool parse_mops(const nlohmann::json& v, const std::map<std::string, MopKind>& k
   out->clear();
   for (const auto& m : v) {
     auto kind = m.is_array() && m.size() == 3 && m[0].is_string()
-                    ? kinds.find(m[0].get<std::string>())
+                    ? kinds.find(m[0].get_ref<const std::string&>())
                     : kinds.end();
     if (kind == kinds.end()) {
       std::string names;

@@ -36,6 +36,7 @@ class Graph {
   explicit Graph(std::size_t nodes) : out_(nodes) {}
   std::uint32_t key_id(const std::string& key);
   const std::string& key_name(std::uint32_t id) const { return keys_[id]; }
+  std::size_t key_count() const { return keys_.size(); }
   // Adds from -> to unless it is a self loop or already present with the same kind and key.
   void add(std::size_t from, std::size_t to, Dep dep, std::uint32_t key = kNoKey);
   std::size_t size() const { return out_.size(); }

@@ -56,7 +56,7 @@ class ListAppend {
   };
   std::vector<KeyedWriter> by_value_;                  // value id -> its first key and appender
   std::unordered_map<std::uint64_t, Writer> writers_;  // (key, value) for values in several keys
-  std::map<std::uint32_t, std::vector<std::uint32_t>> order_;  // key -> longest committed read
+  std::vector<std::vector<std::uint32_t>> order_;      // key id -> longest committed read
 };
 
 std::string ListAppend::elems(const std::vector<std::uint32_t>& v) const {
@@ -97,7 +97,7 @@ bool ListAppend::prepare(std::string* error) {
       }
       mops_[t.id].push_back(std::move(l));
     }
-    std::map<std::uint32_t, std::size_t> last;  // key -> index of the last append
+    SmallMap<std::size_t> last;  // key -> index of the last append
     for (std::size_t i = 0; i < mops_[t.id].size(); ++i) {
       if (mops_[t.id][i].append) last[mops_[t.id][i].key] = i;
     }
@@ -117,27 +117,28 @@ bool ListAppend::prepare(std::string* error) {
 }
 
 void ListAppend::check_reads() {
+  order_.resize(graph_.key_count());
   std::vector<std::uint32_t> seen(values_.size(), 0);
   std::uint32_t stamp = 0;
   for (const Txn& t : txns_) {
     if (!ok(t.id)) continue;
-    std::map<std::uint32_t, std::vector<std::uint32_t>> expect;  // this txn's view so far
-    std::map<std::uint32_t, std::vector<std::uint32_t>> own;     // its appends before any read
+    SmallMap<std::vector<std::uint32_t>> expect;  // this txn's view so far
+    SmallMap<std::vector<std::uint32_t>> own;     // its appends before any read
     for (const LMop& m : mops_[t.id]) {
       if (m.append) {
-        auto it = expect.find(m.key);
-        (it != expect.end() ? it->second : own[m.key]).push_back(m.value);
+        auto* view = expect.find(m.key);
+        (view != nullptr ? *view : own[m.key]).push_back(m.value);
         continue;
       }
-      auto mine = own.find(m.key);
-      auto it = expect.find(m.key);
-      if (it != expect.end() && it->second != m.read) {
+      const auto* mine = own.find(m.key);
+      const auto* view = expect.find(m.key);
+      if (view != nullptr && *view != m.read) {
         rep_.add("internal",
                  rep_.txn_text(t.id) + ": read of " + key_name(m.key) + " should have been " +
-                     elems(it->second),
+                     elems(*view),
                  {t.id});
-      } else if (it == expect.end() && mine != own.end()) {
-        const auto& tail = mine->second;
+      } else if (view == nullptr && mine != nullptr) {
+        const auto& tail = *mine;
         if (m.read.size() < tail.size() ||
             !std::equal(tail.begin(), tail.end(), m.read.end() - tail.size())) {
           rep_.add("internal",
@@ -220,7 +221,8 @@ void ListAppend::read_edges(std::size_t t, const LMop& m) {
 }
 
 void ListAppend::add_edges() {
-  for (const auto& [key, order] : order_) {
+  for (std::uint32_t key = 0; key < order_.size(); ++key) {
+    const auto& order = order_[key];
     for (std::size_t i = 0; i + 1 < order.size(); ++i) {
       const Writer* x = writer(key, order[i]);
       const Writer* y = writer(key, order[i + 1]);
@@ -242,18 +244,20 @@ void ListAppend::lost_updates() {
   std::map<std::pair<std::uint32_t, std::size_t>, std::vector<std::size_t>> readers;
   for (const Txn& t : txns_) {
     if (!ok(t.id)) continue;
-    std::map<std::uint32_t, const LMop*> first_read;
-    std::set<std::uint32_t> appended_first, counted;
+    SmallMap<const LMop*> first_read;
+    SmallMap<bool> appended_first, counted;
     for (const LMop& m : mops_[t.id]) {
       if (!m.append) {
-        if (appended_first.count(m.key) == 0) first_read.emplace(m.key, &m);
+        if (!appended_first.contains(m.key) && !first_read.contains(m.key)) first_read[m.key] = &m;
         continue;
       }
-      auto r = first_read.find(m.key);
-      if (r == first_read.end())
-        appended_first.insert(m.key);
-      else if (counted.insert(m.key).second)
-        readers[{m.key, r->second->read.size()}].push_back(t.id);
+      const LMop** r = first_read.find(m.key);
+      if (r == nullptr) {
+        appended_first[m.key] = true;
+      } else if (!counted.contains(m.key)) {
+        counted[m.key] = true;
+        readers[{m.key, (*r)->read.size()}].push_back(t.id);
+      }
     }
   }
   for (const auto& [version, ids] : readers) {

@@ -47,6 +47,29 @@ class Interner {
   std::vector<nlohmann::json> values_;
 };
 
+// A map from key ids for the few keys of one transaction: a flat vector searched linearly, so
+// per-transaction bookkeeping allocates (almost) nothing.
+template <typename V>
+class SmallMap {
+ public:
+  V* find(std::uint32_t k) {
+    for (auto& [key, v] : items_) {
+      if (key == k) return &v;
+    }
+    return nullptr;
+  }
+  bool contains(std::uint32_t k) { return find(k) != nullptr; }
+  V& operator[](std::uint32_t k) {
+    if (V* v = find(k)) return *v;
+    items_.emplace_back(k, V{});
+    return items_.back().second;
+  }
+  void clear() { items_.clear(); }
+
+ private:
+  std::vector<std::pair<std::uint32_t, V>> items_;
+};
+
 // (key, value) as one hashable number.
 inline std::uint64_t kv_id(std::uint32_t key, std::uint32_t value) {
   return (static_cast<std::uint64_t>(key) << 32) | value;
