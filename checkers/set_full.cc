@@ -32,6 +32,35 @@ void list(nlohmann::json* out, const std::string& field, const std::string& elem
   if (l.size() < kMaxListed) l.push_back(nlohmann::json::parse(element));
 }
 
+// Classifies each element (see the file comment); returns how many are stable.
+std::size_t judge(const std::map<std::string, Element>& elements, Anomalies* anomalies,
+                  nlohmann::json* result) {
+  std::size_t stable = 0;
+  for (const auto& [text, e] : elements) {
+    if (e.add->unknown() && e.last_present != nullptr) list(result, "recovered", text);
+    if (e.known == kNoCompletion) continue;
+    if (e.first_absent == nullptr) {
+      const bool read_after = e.last_present != nullptr && e.last_present->invoke_pos > e.known;
+      if (read_after) ++stable;
+      if (!read_after) list(result, "never-read", text);
+      continue;
+    }
+    const bool lost =
+        e.last_present == nullptr || e.last_present->invoke_pos < e.last_absent->invoke_pos;
+    std::vector<std::int64_t> ops = e.add->op_indexes();
+    for (std::int64_t i : e.first_absent->op_indexes()) ops.push_back(i);
+    anomalies->add(lost ? "lost" : "stale",
+                   "element " + text +
+                       (e.add->ok() ? " (added ok at op " : " (seen, added at op ") +
+                       std::to_string(e.add->invoke->index) + ") is missing from the read at op " +
+                       std::to_string(e.first_absent->invoke->index) +
+                       (lost ? " and every later read" : ", though later reads see it"),
+                   ops);
+    list(result, lost ? "lost" : "stale", text);
+  }
+  return stable;
+}
+
 }  // namespace
 
 CheckOutcome run_set(const nlohmann::json&, const history::History& h) {
@@ -84,28 +113,7 @@ CheckOutcome run_set(const nlohmann::json&, const history::History& h) {
       }
     }
   }
-  std::size_t stable = 0;
-  for (const auto& [text, e] : elements) {
-    if (e.add->unknown() && e.last_present != nullptr) list(&o.result, "recovered", text);
-    if (e.known == kNoCompletion) continue;
-    if (e.first_absent == nullptr) {
-      const bool read_after = e.last_present != nullptr && e.last_present->invoke_pos > e.known;
-      if (read_after) ++stable;
-      if (!read_after) list(&o.result, "never-read", text);
-      continue;
-    }
-    const bool lost =
-        e.last_present == nullptr || e.last_present->invoke_pos < e.last_absent->invoke_pos;
-    std::vector<std::int64_t> ops = e.add->op_indexes();
-    for (std::int64_t i : e.first_absent->op_indexes()) ops.push_back(i);
-    anomalies.add(lost ? "lost" : "stale",
-                  "element " + text + (e.add->ok() ? " (added ok at op " : " (seen, added at op ") +
-                      std::to_string(e.add->invoke->index) + ") is missing from the read at op " +
-                      std::to_string(e.first_absent->invoke->index) +
-                      (lost ? " and every later read" : ", though later reads see it"),
-                  ops);
-    list(&o.result, lost ? "lost" : "stale", text);
-  }
+  const std::size_t stable = judge(elements, &anomalies, &o.result);
   o.result["stable-count"] = stable;
   o.valid = anomalies.empty() ? Validity::kTrue : Validity::kFalse;
   if (reads.empty() && o.valid == Validity::kTrue) {
