@@ -2,8 +2,8 @@
 #include "scenarios/harness_real.h"
 
 #include <map>
-#include <optional>
 
+#include "real/fault/kafka_mock_node.h"
 #include "real/fault/process_control.h"
 #include "real/fault/real_fault_port.h"
 #include "real/fault/throwaway_servers.h"
@@ -70,9 +70,9 @@ class RealRuntime final : public Runtime {
   real::RealClock clock_;
   std::int64_t start_ns_ = clock_.monotonic_ns();
   std::unique_ptr<fault::ThrowawayServers> servers_;
-  std::unique_ptr<fault::RealFaultPort> port_;  // destroyed before the servers
+  std::unique_ptr<fault::KafkaMockNode> kafka_;
+  std::unique_ptr<fault::RealFaultPort> port_;  // destroyed before the servers and Kafka
   real::RealNode* harness_ = nullptr;
-  real::KafkaMockCluster* kafka_ = nullptr;
   std::map<int, std::unique_ptr<RealClientSlot>> clients_;
   bool ran_ = false;
 };
@@ -136,11 +136,16 @@ std::string RealRuntime::build() {
         psql_settings(servers_->pg_port(), "synchronous_standby_names = 'replica'"));
   }
   if (!error.empty()) return "real mode: " + error;
-  if (nodes.empty()) {
+  if (nodes.empty() && !st.kafka) {
     return "topology: real mode needs at least one server (pg_servers >= 1 or redis = true)";
   }
   port_ = fault::RealFaultPort::create(clock_, nodes, links, options_.seed, &error);
-  return port_ == nullptr ? "real mode: " + error : "";
+  if (port_ == nullptr) return "real mode: " + error;
+  if (st.kafka) {
+    kafka_ = std::make_unique<fault::KafkaMockNode>(1);
+    error = port_->add_controlled_node(kafka_->controlled_node("kafka"));
+  }
+  return error.empty() ? "" : "real mode: " + error;
 }
 
 io::Env& RealRuntime::client_env(int client) {
@@ -164,7 +169,7 @@ io::Env& RealRuntime::client_env(int client) {
     real::KafkaOptions ko;
     ko.brokers = kafka_->bootstraps();
     ko.client_id = "client-" + std::to_string(client);
-    real::KafkaMockCluster* cluster = kafka_;
+    fault::KafkaMockNode* cluster = kafka_.get();
     ko.create_topic_via = [cluster](const std::string& t, int n) {
       return cluster->create_topic(t, n);
     };
@@ -182,9 +187,6 @@ RuntimeReport RealRuntime::run(std::function<void(Runtime&)> driver) {
   RuntimeReport report;
   real::run_fibers([&] {
     real::RealNode harness("harness", options_.seed, {}, 0);
-    std::optional<real::KafkaMockCluster> kafka;
-    if (topology_.stores.kafka) kafka.emplace(1);
-    kafka_ = kafka ? &*kafka : nullptr;
     harness_ = &harness;
     start_ns_ = clock_.monotonic_ns();
     try {
@@ -195,10 +197,10 @@ RuntimeReport RealRuntime::run(std::function<void(Runtime&)> driver) {
     report.elapsed_ns = now_ns();
     clients_.clear();  // sessions close on the fiber thread
     harness_ = nullptr;
-    kafka_ = nullptr;
   });
   nlohmann::json proxies = nlohmann::json::object();
   for (const auto& name : port_->nodes()) {
+    if (name == "kafka") continue;  // no proxy: the mock's own controls
     const fault::ProxyStats s = port_->client_proxy(name).stats();
     proxies[name] = {{"accepted", s.accepted},
                      {"refused", s.refused},

@@ -7,7 +7,8 @@
 // (real/fault/real_fault_port.h), runs the driver on the production fiber runtime
 // (real/fiber_runtime.h) with PgStore / RedisCache / KafkaLog sessions per client pointed at the
 // proxies, and stops the servers when the runtime is destroyed. Kafka is librdkafka's in-process
-// mock cluster ("kafka"); it is not a fault target in real mode (it runs inside this process).
+// mock cluster ("kafka", real/fault/kafka_mock_node.h): kill, restart and partitions take its
+// brokers down and up, link delay sets its round-trip time; it cannot be paused.
 //
 // Refused with a message naming the key: more than two PostgreSQL servers, and service nodes
 // (systems beyond the raw stores); real mode runs stores only so far.

@@ -27,8 +27,8 @@ std::unique_ptr<RealFaultPort> RealFaultPort::create(io::Clock& clock,
                                                      std::vector<ReplicationLink> links,
                                                      std::uint64_t seed, std::string* error) {
   FL_ASSERT(error != nullptr);
-  if (nodes.empty() || nodes.size() > kMaxNodes) {
-    *error = "real fault port: 1.." + std::to_string(kMaxNodes) + " nodes expected";
+  if (nodes.size() > kMaxNodes) {
+    *error = "real fault port: at most " + std::to_string(kMaxNodes) + " nodes";
     return nullptr;
   }
   std::unique_ptr<RealFaultPort> port(new RealFaultPort(clock));
@@ -90,9 +90,26 @@ TcpProxy& RealFaultPort::client_proxy(const std::string& node) {
 }
 
 std::vector<std::string> RealFaultPort::nodes() const {
-  std::vector<std::string> out;
-  for (const auto& [name, node] : nodes_) out.push_back(name);
-  return out;  // std::map: stable, sorted
+  std::set<std::string> all;
+  for (const auto& [name, node] : nodes_) all.insert(name);
+  for (const auto& [name, node] : controlled_) all.insert(name);
+  return std::vector<std::string>(all.begin(), all.end());  // stable, sorted
+}
+
+std::string RealFaultPort::add_controlled_node(ControlledNode node) {
+  if (node.name.empty() || node.name == kHarness || known(node.name) || !node.set_down ||
+      !node.set_delay_ns) {
+    return "real fault port: bad or duplicate controlled node '" + node.name + "'";
+  }
+  const std::string name = node.name;
+  controlled_.emplace(name, std::move(node));
+  return "";
+}
+
+std::string RealFaultPort::controlled_fault(const std::string& op, const std::string& node,
+                                            bool down) {
+  const std::string error = controlled_.at(node).set_down(down);
+  return error.empty() ? "" : op + " " + node + ": " + error;
 }
 
 std::string RealFaultPort::refuse(nemeses::FaultKind kind) const {
@@ -135,7 +152,7 @@ std::string RealFaultPort::partition(const std::vector<std::vector<std::string>>
   std::size_t harness_group = 0;
   for (std::size_t g = 0; g < groups.size(); ++g) {
     for (const auto& name : groups[g]) {
-      if (find(name) == nullptr) return "partition: unknown node '" + name + "'";
+      if (!known(name)) return "partition: unknown node '" + name + "'";
       if (!group_of.emplace(name, g).second) return "partition: '" + name + "' in two groups";
     }
     if (groups[g].size() > groups[harness_group].size()) harness_group = g;
@@ -143,6 +160,11 @@ std::string RealFaultPort::partition(const std::vector<std::vector<std::string>>
   std::string error = heal_network();  // a partition replaces the earlier one
   for (const auto& [name, g] : group_of) {
     if (g == harness_group) continue;
+    if (controlled_.count(name)) {
+      append_error(&error, controlled_fault("partition", name, true));
+      partitioned_.insert(name);
+      continue;
+    }
     TcpProxy& proxy = *nodes_.at(name).proxy;
     append_error(&error, stall(proxy, Direction::kToServer));
     append_error(&error, stall(proxy, Direction::kToClient));
@@ -179,6 +201,9 @@ TcpProxy* RealFaultPort::link_proxy(const std::string& a, const std::string& b, 
 }
 
 std::string RealFaultPort::block_one_way(const std::string& from, const std::string& to) {
+  if (controlled_.count(from) || controlled_.count(to)) {
+    return "block_one_way: the kafka mock can only be cut off both ways (use a partition)";
+  }
   bool from_is_client = false;
   TcpProxy* proxy = link_proxy(from, to, &from_is_client);
   if (proxy == nullptr) {
@@ -193,6 +218,10 @@ std::string RealFaultPort::set_link_faults(const std::string& a, const std::stri
   if (faults.loss > 0 || faults.duplicate > 0) {
     return "set_link_faults: real mode cannot lose or duplicate bytes inside a TCP stream "
            "(TCP turns loss into delay); use delay/jitter, or a partition";
+  }
+  const std::string& other = a == kHarness ? b : a;
+  if ((a == kHarness || b == kHarness) && controlled_.count(other)) {
+    return controlled_.at(other).set_delay_ns(faults.delay_ns + faults.jitter_ns / 2);
   }
   bool a_is_client = false;
   TcpProxy* proxy = link_proxy(a, b, &a_is_client);
@@ -213,10 +242,23 @@ std::string RealFaultPort::heal_network() {
   std::string error;
   for (auto& [name, node] : nodes_) append_error(&error, node.proxy->heal());
   for (auto& link : links_) append_error(&error, link.proxy->heal());
+  for (auto& [name, node] : controlled_) append_error(&error, node.set_delay_ns(0));
+  for (const auto& name : partitioned_) {
+    if (!killed_.count(name)) append_error(&error, controlled_fault("heal", name, false));
+  }
+  partitioned_.clear();
   return error;
 }
 
 std::string RealFaultPort::kill(const std::string& node, bool lose_unsynced) {
+  if (controlled_.count(node)) {
+    if (killed_.count(node)) return "kill: " + node + " is already killed";
+    if (lose_unsynced)
+      return "kill " + node + ": the mock keeps its log in memory; nothing to lose";
+    const std::string error = controlled_fault("kill", node, true);
+    if (error.empty()) killed_.insert(node);
+    return error;
+  }
   const Node* n = find(node);
   if (n == nullptr) return "kill: unknown node '" + node + "'";
   if (killed_.count(node)) return "kill: " + node + " is already killed";
@@ -235,6 +277,11 @@ std::string RealFaultPort::kill(const std::string& node, bool lose_unsynced) {
 }
 
 std::string RealFaultPort::restart(const std::string& node) {
+  if (controlled_.count(node)) {
+    if (!killed_.count(node)) return "restart: " + node + " is not killed";
+    killed_.erase(node);
+    return partitioned_.count(node) ? "" : controlled_fault("restart", node, false);
+  }
   const Node* n = find(node);
   if (n == nullptr) return "restart: unknown node '" + node + "'";
   if (!killed_.count(node)) return "restart: " + node + " is not killed";
@@ -245,6 +292,7 @@ std::string RealFaultPort::restart(const std::string& node) {
 }
 
 std::string RealFaultPort::pause(const std::string& node) {
+  if (controlled_.count(node)) return "pause " + node + ": " + controlled_.at(node).pause_refusal;
   const Node* n = find(node);
   if (n == nullptr) return "pause: unknown node '" + node + "'";
   if (killed_.count(node) || paused_.count(node)) return "pause: " + node + " is not running";

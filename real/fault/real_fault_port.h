@@ -28,6 +28,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -61,6 +62,17 @@ struct ReplicationLink {
   std::string retarget_command;
 };
 
+// A node controlled through hooks instead of signals and a proxy (the in-process Kafka mock,
+// kafka_mock_node.h): down = every connection dropped and new ones refused (kill, and a partition
+// from the harness); delay = added round-trip latency (a link fault's delay + jitter / 2: the
+// hook has no jitter).
+struct ControlledNode {
+  std::string name;
+  std::function<std::string(bool down)> set_down;
+  std::function<std::string(std::int64_t delay_ns)> set_delay_ns;
+  std::string pause_refusal;  // why it cannot be paused
+};
+
 class RealFaultPort final : public nemeses::FaultPort {
  public:
   static constexpr std::size_t kMaxNodes = 16;
@@ -72,7 +84,9 @@ class RealFaultPort final : public nemeses::FaultPort {
                                                std::uint64_t seed, std::string* error);
   ~RealFaultPort() override;
 
-  // Where clients reach `node` (its client proxy). REQUIRES: a node.
+  // Adds a hook-controlled node. Returns "" or why not (a duplicate name).
+  std::string add_controlled_node(ControlledNode node);
+  // Where clients reach `node` (its client proxy). REQUIRES: a server node.
   std::uint16_t client_port(const std::string& node) const;
   TcpProxy& client_proxy(const std::string& node);
   bool is_killed(const std::string& node) const { return killed_.count(node) > 0; }
@@ -109,10 +123,16 @@ class RealFaultPort final : public nemeses::FaultPort {
   // The proxy carrying traffic between a and b, and whether `a` is on its client side.
   TcpProxy* link_proxy(const std::string& a, const std::string& b, bool* a_is_client);
   std::string stall(TcpProxy& proxy, Direction direction);
+  bool known(const std::string& name) const {
+    return nodes_.count(name) > 0 || controlled_.count(name) > 0;
+  }
+  std::string controlled_fault(const std::string& op, const std::string& node, bool down);
 
   io::Clock& clock_;
   std::map<std::string, Node> nodes_;
   std::vector<Link> links_;
+  std::map<std::string, ControlledNode> controlled_;
+  std::set<std::string> partitioned_;  // controlled nodes down because of a partition
   std::set<std::string> killed_;
   std::map<std::string, std::vector<pid_t>> paused_;
 };

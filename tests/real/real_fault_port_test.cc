@@ -6,11 +6,14 @@
 // resume delivers the reply; a partition isolating the replica stops replication until heal,
 // one isolating the primary stalls the harness' link to it while Redis stays reachable; link
 // delay shows in round trips, loss and clock faults are refused with reasons; heal_all restarts
-// and resumes whatever is still down.
+// and resumes whatever is still down. The Kafka mock as a controlled node: kill and a partition
+// from the harness refuse connections to its broker, restart and heal accept them again, pause
+// and lose_unsynced are refused with reasons.
 #include "real/fault/real_fault_port.h"
 
 #include <gtest/gtest.h>
 
+#include "real/fault/kafka_mock_node.h"
 #include "real/fault/process_control.h"
 #include "real/node_runtime.h"
 #include "tests/real/fault_support.h"
@@ -174,6 +177,41 @@ TEST(RealFaultPort, LinkDelayOneWayAndRefusals) {
   EXPECT_EQ(rig->port->nodes(), (std::vector<std::string>{"pg", "pg-replica", "redis"}));
   ASSERT_EQ(rig->port->heal_all(), "");
   EXPECT_EQ(rig->port->client_proxy("redis").faults(Direction::kToServer).delay_ns, 0);
+}
+
+TEST(RealFaultPort, KafkaMockIsKilledPartitionedAndHealed) {
+  KafkaMockNode kafka(1);
+  RealClock clock;
+  std::string error;
+  auto port = RealFaultPort::create(clock, {}, {}, 1, &error);
+  ASSERT_NE(port, nullptr) << error;
+  ASSERT_EQ(port->add_controlled_node(kafka.controlled_node()), "");
+  EXPECT_NE(port->add_controlled_node(kafka.controlled_node()), "");  // duplicate
+  const std::string& b = kafka.bootstraps();
+  const auto port_of_broker = static_cast<std::uint16_t>(std::stoi(b.substr(b.rfind(':') + 1)));
+  EXPECT_TRUE(RawClient(port_of_broker).ok());
+  ASSERT_EQ(port->kill("kafka", false), "");
+  EXPECT_FALSE(RawClient(port_of_broker).ok());
+  ASSERT_EQ(port->restart("kafka"), "");
+  EXPECT_TRUE(RawClient(port_of_broker).ok());
+  // On a tie the harness stands with the first group: the second one is cut off.
+  KafkaMockNode other(1);
+  ASSERT_EQ(port->add_controlled_node(other.controlled_node("kafka2")), "");
+  ASSERT_EQ(port->partition({{"kafka2"}, {"kafka"}}), "");
+  EXPECT_FALSE(RawClient(port_of_broker).ok());
+  EXPECT_NE(port->partition({{"kafka"}, {"nope"}}), "");
+  ASSERT_EQ(port->heal_network(), "");
+  EXPECT_TRUE(RawClient(port_of_broker).ok());
+  ASSERT_EQ(port->partition({{"kafka"}, {"kafka2"}}), "");
+  EXPECT_TRUE(RawClient(port_of_broker).ok());
+  EXPECT_NE(port->pause("kafka").find("cannot be frozen"), std::string::npos);
+  EXPECT_NE(port->kill("kafka", true), "");
+  nemeses::LinkFaults delay;
+  delay.delay_ns = 20'000'000;
+  EXPECT_EQ(port->set_link_faults(kHarness, "kafka", delay), "");
+  ASSERT_EQ(port->heal_all(), "");
+  EXPECT_TRUE(RawClient(port_of_broker).ok());
+  EXPECT_EQ(port->nodes(), (std::vector<std::string>{"kafka", "kafka2"}));
 }
 
 }  // namespace
