@@ -11,6 +11,8 @@
 //    groups stalls both ways. Nodes named in no group keep every link.
 //  - block_one_way(from, to): stalls one direction of the replication link, or of a client link
 //    when one end is kHarness ("harness", which is not a node: nemeses never pass it).
+//  - between two servers that exchange no traffic (Redis and PostgreSQL) a one-way block or a
+//    link fault is accepted and changes nothing: no message flows there to drop or delay.
 //  - set_link_faults: delay and jitter, both directions. Loss and duplication are refused: a TCP
 //    proxy cannot lose or duplicate bytes without corrupting the stream (TCP itself turns loss
 //    into delay).
