@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
-#include <unordered_set>
+#include <unordered_map>
 
 namespace fl::checkers {
 namespace {
@@ -16,44 +16,94 @@ struct Entry {
   Entry* next = nullptr;
 };
 
-// The set of linearized ops: inline for up to 512 ops per key (no allocation per search step),
-// on the heap beyond.
+std::uint64_t mix(std::uint64_t z) {  // splitmix64's finaliser
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+// The set of linearized ops as bit words, with a Zobrist hash (the XOR of a fixed random key
+// per member) kept up to date in O(1) per change.
 class Bits {
  public:
-  static constexpr std::size_t kInlineWords = 8;
-  explicit Bits(std::size_t n) : words_((n + 63) / 64) {
-    if (words_ > kInlineWords) heap_.assign(words_, 0);
+  explicit Bits(std::size_t n) : words_((n + 63) / 64, 0) {}
+  void set(std::size_t i) {
+    words_[i / 64] |= 1ULL << (i % 64);
+    hash_ ^= mix(i + 1);
   }
-  void set(std::size_t i) { data()[i / 64] |= 1ULL << (i % 64); }
-  void clear(std::size_t i) { data()[i / 64] &= ~(1ULL << (i % 64)); }
-  bool operator==(const Bits& o) const {
-    return words_ == o.words_ && std::equal(data(), data() + words_, o.data());
+  void clear(std::size_t i) {
+    words_[i / 64] &= ~(1ULL << (i % 64));
+    hash_ ^= mix(i + 1);
   }
-  std::size_t hash() const {
-    std::uint64_t h = 0xcbf29ce484222325ULL;
-    for (std::size_t i = 0; i < words_; ++i) h = (h ^ data()[i]) * 0x100000001b3ULL;
-    return static_cast<std::size_t>(h ^ (h >> 29));
+  std::uint64_t hash() const { return hash_; }
+  const std::vector<std::uint64_t>& words() const { return words_; }
+
+ private:
+  std::vector<std::uint64_t> words_;
+  std::uint64_t hash_ = 0;
+};
+
+// The configurations (set of linearized ops, state) already explored, stored flat: an
+// open-addressing table of (hash, entry) over one arena of bit words, so a search step allocates
+// nothing and touches about one cache line. The table is kept at most half full, so every probe
+// sequence ends at an empty slot.
+class Visited {
+ public:
+  explicit Visited(std::size_t words) : words_(words), slots_(kInitialSlots) {}
+  // Adds (bits, state); false if it was already there.
+  bool insert(const Bits& bits, std::uint32_t state) {
+    if ((states_.size() + 1) * 2 > slots_.size()) grow();
+    const std::uint64_t h = mix(bits.hash() ^ mix(state + 0x9E3779B97F4A7C15ULL));
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.entry == kEmpty) {
+        s = Slot{h, static_cast<std::uint32_t>(states_.size())};
+        states_.push_back(state);
+        arena_.insert(arena_.end(), bits.words().begin(), bits.words().end());
+        return true;
+      }
+      if (s.hash == h && states_[s.entry] == state &&
+          std::equal(bits.words().begin(), bits.words().end(),
+                     arena_.begin() + static_cast<long>(s.entry * words_))) {
+        return false;
+      }
+    }
   }
 
  private:
-  std::uint64_t* data() { return words_ > kInlineWords ? heap_.data() : inline_.data(); }
-  const std::uint64_t* data() const {
-    return words_ > kInlineWords ? heap_.data() : inline_.data();
+  static constexpr std::size_t kInitialSlots = 1 << 10;
+  static constexpr std::uint32_t kEmpty = UINT32_MAX;
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t entry = kEmpty;
+  };
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.entry == kEmpty) continue;
+      std::size_t i = s.hash & mask;
+      while (slots_[i].entry != kEmpty) i = (i + 1) & mask;
+      slots_[i] = s;
+    }
   }
   std::size_t words_;
-  std::array<std::uint64_t, kInlineWords> inline_{};
-  std::vector<std::uint64_t> heap_;
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> states_;  // per entry
+  std::vector<std::uint64_t> arena_;   // per entry, words_ words
 };
 
-struct CacheKey {
-  Bits bits;
-  std::string state;
-  bool operator==(const CacheKey& o) const { return state == o.state && bits == o.bits; }
-};
-struct CacheHash {
-  std::size_t operator()(const CacheKey& k) const {
-    return k.bits.hash() * 31 + std::hash<std::string>()(k.state);
+// Model states as small numbers (the search compares and hashes them at every step).
+class StateIds {
+ public:
+  std::uint32_t id(const std::string& s) {
+    return ids_.emplace(s, static_cast<std::uint32_t>(ids_.size())).first->second;
   }
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> ids_;
 };
 
 void lift(Entry* call) {
@@ -120,7 +170,8 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
   std::vector<Entry> entries = build(ops, idx);
   Entry* head = &entries[0];
   Bits bits(idx.size());
-  std::unordered_set<CacheKey, CacheHash> cache;
+  Visited cache(bits.words().size());
+  StateIds state_ids;
   struct Frame {
     Entry* call;
     std::string state;
@@ -139,7 +190,7 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
       bool advanced = false;
       if (model.step(state, ops[idx[e->op]], &next)) {
         bits.set(e->op);
-        if (cache.insert(CacheKey{bits, next}).second) {
+        if (cache.insert(bits, state_ids.id(next))) {
           stack.push_back({e, state});
           state = std::move(next);
           lift(e);
