@@ -36,7 +36,7 @@ void check_sagas(const SagaCheckInput& in, Problems* p) {
       p->add("acknowledged saga " + r.saga_id + " (" + r.idempotency_key + ") does not exist");
     }
     if (r.outcome == SagaClientRecord::Outcome::kRefused && keys.count(r.idempotency_key)) {
-      p->add("start " + r.idempotency_key + " was refused, but its saga exists");
+      p->add("start " + r.idempotency_key + " was refused, but its saga exists: " + r.attempts);
     }
   }
 }

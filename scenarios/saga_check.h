@@ -32,7 +32,8 @@ struct SagaClientRecord {
   std::int64_t amount_cents = 0;
   // kRefused only if every attempt was refused definitely.
   Outcome outcome = Outcome::kUnknown;
-  std::string saga_id;  // when acknowledged
+  std::string saga_id;   // when acknowledged
+  std::string attempts;  // what each attempt returned, for the problem report
 };
 
 struct SagaCheckInput {

@@ -54,6 +54,7 @@ SagaClientRecord start_order(SagaWorld& world, io::Env& env, io::Random& rnd,
       return r;
     }
     if (!started.status().is_failed()) all_refused = false;
+    if (r.attempts.size() < 2000) r.attempts += "[" + started.status().to_string() + "]";
     env.clock.sleep_ns(kStartBackoffNs);
   }
   r.outcome =

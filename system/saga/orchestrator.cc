@@ -107,6 +107,7 @@ io::Result<StartSagaResult> Orchestrator::start(const StartSagaRequest& request)
   sync_view(&record);
   const Command first = definition->command(record.view.saga_id, data, 0, Direction::kForward);
   io::Status last = io::Status::ok();
+  bool uncertain = false;  // some attempt's COMMIT had an unknown outcome
   for (int attempt = 1; attempt <= kMaxStartAttempts; ++attempt) {
     bool existed = false;
     bool other_key = false;
@@ -129,7 +130,15 @@ io::Result<StartSagaResult> Orchestrator::start(const StartSagaRequest& request)
     // the same id cannot commit twice), so we never assume.
     if (last.is_indeterminate()) {
       ++stats_.indeterminate_commits;
+      uncertain = true;
       continue;
+    }
+    // A concurrent start with the same key (a retried or duplicated request) won the insert:
+    // the next attempt reads its saga.
+    if (last.is_failed() && last.kind() == io::ErrorKind::kConstraint) continue;
+    // After an unknown commit, a later failure does not prove the saga absent.
+    if (!last.is_ok() && uncertain) {
+      return io::Status::indeterminate(last.kind(), "start unknown: " + last.message());
     }
     if (!last.is_ok()) return last;
     if (other_key) return io::Status::failed(io::ErrorKind::kConstraint, "saga id collision");
