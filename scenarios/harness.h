@@ -34,6 +34,11 @@ struct StoreTopology {
   bool redis = false;
   std::string redis_persistence = "always";  // off | everysec | always
   bool kafka = false;
+  // Deliberately broken modes of the simulated stores (simulation only; "" = correct):
+  // pg_bug "serializable-without-validation" | "replica-reads-as-primary" (sim/pg/pg_cluster.h),
+  // kafka_bug "commit-before-processing" (sim/kafka/sim_event_log.h).
+  std::string pg_bug;
+  std::string kafka_bug;
 };
 
 // A node of a system under test (e.g. the saga orchestrator). `main` runs at every start of the

@@ -315,6 +315,12 @@ RunResult run_toml_scenario(const ScenarioSpec& spec, const RunOptions& options)
     result.usage_error = spec.file + ": " + e;
     return result;
   }
+  if (options.mode != "sim" && (!spec.stores.pg_bug.empty() || !spec.stores.kafka_bug.empty())) {
+    result.usage_error = spec.file +
+                         ": topology.pg_bug/kafka_bug: deliberately broken stores "
+                         "exist only in simulation (--mode sim)";
+    return result;
+  }
   result.drawn = draw_swarm(spec, options.seed, &p);
   RuntimeFactory factory = runtime_factory(options.mode);
   if (!factory) {

@@ -43,6 +43,8 @@ class SimRuntime final : public Runtime {
       sim::pg::PgOptions pg;
       pg.synchronous_commit = st.pg_synchronous_commit;
       pg.synchronous_replication = st.pg_synchronous_replication;
+      pg.bug_serializable_without_validation = st.pg_bug == "serializable-without-validation";
+      pg.bug_replica_reads_as_primary = st.pg_bug == "replica-reads-as-primary";
       pg_ = std::make_unique<sim::pg::PgCluster>(&sim_, pg);
       for (int i = 1; i <= st.pg_servers; ++i) {
         targets_.push_back(pg_->add_server("pg" + std::to_string(i)));
@@ -61,8 +63,9 @@ class SimRuntime final : public Runtime {
       targets_.push_back(redis_->node());
     }
     if (st.kafka) {
-      kafka_ =
-          std::make_unique<sim::kafka::KafkaBroker>(&sim_, "kafka", sim::kafka::KafkaOptions{});
+      sim::kafka::KafkaOptions ko;
+      ko.bug_commit_before_processing = st.kafka_bug == "commit-before-processing";
+      kafka_ = std::make_unique<sim::kafka::KafkaBroker>(&sim_, "kafka", ko);
       targets_.push_back(kafka_->node());
     }
     for (const ServiceNode& service : topology_.services) {

@@ -189,13 +189,16 @@ std::string read_topology(const nlohmann::json& doc, ScenarioSpec* s) {
   if (!doc["topology"].is_object()) return "topology: expected a table";
   Fields t(doc["topology"], "topology.");
   t.only({"pg_servers", "pg_synchronous_commit", "pg_synchronous_replication", "redis",
-          "redis_persistence", "kafka", "system", "system_options"});
+          "redis_persistence", "kafka", "system", "system_options", "pg_bug", "kafka_bug"});
   t.integer("pg_servers", 0, 8, &s->stores.pg_servers);
   t.boolean("pg_synchronous_commit", &s->stores.pg_synchronous_commit);
   t.boolean("pg_synchronous_replication", &s->stores.pg_synchronous_replication);
   t.boolean("redis", &s->stores.redis);
   t.string("redis_persistence", {"off", "everysec", "always"}, &s->stores.redis_persistence);
   t.boolean("kafka", &s->stores.kafka);
+  t.string("pg_bug", {"", "serializable-without-validation", "replica-reads-as-primary"},
+           &s->stores.pg_bug);
+  t.string("kafka_bug", {"", "commit-before-processing"}, &s->stores.kafka_bug);
   t.string("system", {}, &s->system);
   t.table("system_options", &s->system_options);
   if (t.error.empty() && s->stores.pg_synchronous_replication && s->stores.pg_servers < 2) {
