@@ -40,8 +40,8 @@ std::string op_row(const RunData& run, const std::vector<std::int64_t>& indexes)
                     esc(truncate_text(s.f, 60)) + "</td><td>" +
                     (s.completed() ? history::to_string(s.end) : "never completed") + "</td>";
   out += "<td>" + esc(duration_text(s.start_ns - run.t0_ns)) + "</td>";
-  out += "<td class=\"v\">" + esc(json_text(s.invoke_value, kMaxValueChars)) + "</td>";
-  out += "<td class=\"v\">" + esc(json_text(s.end_value, kMaxValueChars)) +
+  out += "<td class=\"v\">" + esc(json_text(*s.invoke_value, kMaxValueChars)) + "</td>";
+  out += "<td class=\"v\">" + esc(json_text(*s.end_value, kMaxValueChars)) +
          (s.error.empty() ? "" : " (" + esc(s.error) + ")") + "</td>";
   out += "<td>" + (s.completed() ? esc(duration_text(s.latency_ns())) : "") + "</td></tr>";
   return out;

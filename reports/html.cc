@@ -1,6 +1,7 @@
 #include "reports/html.h"
 
 #include <cstdio>
+#include <vector>
 
 namespace fl::reports {
 namespace {
@@ -97,11 +98,63 @@ std::string truncate_text(std::string_view text, std::size_t max_chars) {
   return std::string(text.substr(0, cut)) + "\xE2\x80\xA6";
 }
 
+namespace {
+
+constexpr std::size_t kMaxJsonDepth = 64;
+
+// A scalar as compact JSON (strings cut to `max_chars` first, so a huge string is never dumped).
+std::string scalar_text(const nlohmann::json& v, std::size_t max_chars) {
+  const auto replace = nlohmann::json::error_handler_t::replace;
+  if (!v.is_string()) return v.dump(-1, ' ', false, replace);
+  const auto& s = v.get_ref<const std::string&>();
+  if (s.size() <= max_chars) return v.dump(-1, ' ', false, replace);
+  return nlohmann::json(s.substr(0, max_chars)).dump(-1, ' ', false, replace);
+}
+
+// One open array or object while serialising.
+struct Level {
+  nlohmann::json::const_iterator it, end;
+  bool object = false;
+  bool first = true;
+};
+
+}  // namespace
+
 std::string json_text(const nlohmann::json& value, std::size_t max_chars) {
   if (value.is_string()) return truncate_text(value.get_ref<const std::string&>(), max_chars);
-  // Replace invalid UTF-8 rather than throw on it.
-  return truncate_text(value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                       max_chars);
+  // Iterative, and stops as soon as the text is long enough: the cost is bounded by max_chars,
+  // not by the size of the value.
+  std::string out;
+  std::vector<Level> stack;
+  const nlohmann::json* next = &value;
+  while (out.size() <= max_chars) {  // each step appends at least one character or pops a level
+    if (next != nullptr) {
+      const nlohmann::json& v = *next;
+      next = nullptr;
+      if (!v.is_structured()) {
+        out += scalar_text(v, max_chars);
+      } else if (stack.size() >= kMaxJsonDepth) {
+        out += "\xE2\x80\xA6";
+      } else {
+        out += v.is_object() ? '{' : '[';
+        stack.push_back({v.cbegin(), v.cend(), v.is_object(), true});
+      }
+      continue;
+    }
+    if (stack.empty()) break;
+    Level& top = stack.back();
+    if (top.it == top.end) {
+      out += top.object ? '}' : ']';
+      stack.pop_back();
+      continue;
+    }
+    if (!top.first) out += ',';
+    top.first = false;
+    if (top.object) out += scalar_text(nlohmann::json(top.it.key()), max_chars) + ":";
+    next = &*top.it;
+    ++top.it;
+  }
+  return truncate_text(out, max_chars);
 }
 
 std::string fixed(double value, int decimals) {

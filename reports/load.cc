@@ -66,7 +66,7 @@ std::string load_history(const fs::path& dir, RunData* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return path.string() + ": cannot be opened for reading";
   history::ParseError perr;
-  if (!history::read_jsonl(in, &out->history, &perr)) {
+  if (!history::read_jsonl(in, &out->loaded, &perr)) {
     return path.string() + ": " + perr.to_string();
   }
   out->have_history = true;
@@ -109,14 +109,19 @@ std::string load_trace(const fs::path& dir, RunData* out) {
 
 }  // namespace
 
-std::string load_run(const std::string& dir, RunData* out) {
+std::string load_run(const std::string& dir, const history::History* lent, RunData* out) {
   FL_REPORT_ASSERT(out != nullptr);
   out->dir = dir;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) return dir + ": not a directory";
   std::string error = load_results(dir, out);
   if (error.empty()) error = parse_checks(out);
-  if (error.empty()) error = load_history(dir, out);
+  if (error.empty() && lent != nullptr) {
+    out->history = lent;
+    out->have_history = true;
+  } else if (error.empty()) {
+    error = load_history(dir, out);
+  }
   if (error.empty()) error = load_trace(dir, out);
   return error;
 }

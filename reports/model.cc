@@ -29,7 +29,7 @@ void add_client_op(const history::Op& op, std::map<std::int64_t, std::size_t>* o
     Span s;
     s.process = op.process;
     s.f = op.f;
-    s.invoke_value = op.value;
+    s.invoke_value = &op.value;
     s.invoke_index = op.index;
     s.start_ns = s.end_ns = op.time_ns;
     (*open)[op.process] = run->spans.size();
@@ -50,7 +50,7 @@ void add_client_op(const history::Op& op, std::map<std::int64_t, std::size_t>* o
   if (s.f != op.f) warn(run, at + ": completes '" + s.f + "' as '" + op.f + "'");
   s.end = op.type;
   s.end_index = op.index;
-  s.end_value = op.value;
+  s.end_value = &op.value;
   s.end_ns = std::max(op.time_ns, s.start_ns);
   if (op.time_ns < s.start_ns) warn(run, at + ": completes before its invocation");
   s.error = error_field(op);
@@ -104,7 +104,7 @@ void add_nemesis_op(const history::Op& op, NemesisState* st, RunData* run) {
 }
 
 void set_time_range(RunData* run) {
-  const auto& ops = run->history.ops;
+  const auto& ops = run->history->ops;
   if (ops.empty()) {
     run->t0_ns = 0;
     run->t1_ns = 1;
@@ -144,7 +144,7 @@ void build_model(RunData* run) {
   set_time_range(run);
   std::map<std::int64_t, std::size_t> open;  // process -> its pending span
   NemesisState nemesis;
-  for (const auto& op : run->history.ops) {  // bounded by history::kMaxOps
+  for (const auto& op : run->history->ops) {  // bounded by history::kMaxOps
     if (op.process == history::kNemesisProcess) {
       add_nemesis_op(op, &nemesis, run);
     } else {

@@ -74,7 +74,15 @@ std::string render_run(const RunData& run) {
 
 std::string write_run_report(const std::string& run_dir) {
   RunData run;
-  std::string error = load_run(run_dir, &run);
+  std::string error = load_run(run_dir, nullptr, &run);
+  if (!error.empty()) return error;
+  build_model(&run);
+  return write_file_atomically(fs::path(run_dir) / "report.html", render_run(run));
+}
+
+std::string write_run_report(const std::string& run_dir, const history::History& history) {
+  RunData run;
+  std::string error = load_run(run_dir, &history, &run);
   if (!error.empty()) return error;
   build_model(&run);
   return write_file_atomically(fs::path(run_dir) / "report.html", render_run(run));

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "history/history.h"
+
 namespace fl::reports {
 
 // Reads run_dir/results.json (required), run_dir/history.jsonl and run_dir/trace.txt, and writes
@@ -19,6 +21,11 @@ namespace fl::reports {
 // unwritable output). A run directory written before histories were recorded (no history.jsonl)
 // or without a trace still gets a report: the page says plainly what was absent. Never throws.
 std::string write_run_report(const std::string& run_dir);
+
+// The same, for a caller that holds the run's history in memory already (the run command): the
+// history is used as given and history.jsonl is not read again, which saves parsing it (the
+// larger part of a report's cost). Same page as the one-argument form for the same history.
+std::string write_run_report(const std::string& run_dir, const history::History& history);
 
 // Writes sweep_dir/index.html for a sweep. `sweep` is
 //   {"scenario", "mode", "seeds": [{"seed", "result", "dir", "wall_ms", "problems": [..]}],

@@ -23,12 +23,15 @@ constexpr std::size_t kMaxOpsPerAnomaly = 50;
 constexpr std::size_t kMaxChecks = 100;
 constexpr std::size_t kMaxModelWarnings = 20;
 
+inline const nlohmann::json kNoValue = nullptr;
+
 // One client operation: its invocation and its completion (if any) on the same process.
 struct Span {
   std::int64_t process = 0;
   std::string f;
-  nlohmann::json invoke_value;
-  nlohmann::json end_value;
+  // The values point into RunData::history (which outlives the spans): no copies of big values.
+  const nlohmann::json* invoke_value = &kNoValue;
+  const nlohmann::json* end_value = &kNoValue;
   history::OpType end = history::OpType::kInvoke;  // kInvoke: never completed
   std::int64_t invoke_index = -1;                  // -1: a completion without an invocation
   std::int64_t end_index = -1;
@@ -68,10 +71,15 @@ struct Check {
 };
 
 struct RunData {
+  RunData() = default;
+  RunData(const RunData&) = delete;  // spans point into `history`
+  RunData& operator=(const RunData&) = delete;
+
   std::string dir;
   nlohmann::json results;  // an object
   bool have_history = false;
-  history::History history;
+  history::History loaded;                    // read from history.jsonl, unless ...
+  const history::History* history = &loaded;  // ... the caller lent one already in memory
   bool have_trace = false;
   std::vector<std::string> trace_head, trace_tail;
   std::size_t trace_lines = 0;
@@ -88,7 +96,8 @@ struct RunData {
 
 // Reads the run directory's files into *out (dir, results, history, trace). Returns "" or an
 // error naming the file. Missing history.jsonl or trace.txt is not an error (have_* = false).
-std::string load_run(const std::string& dir, RunData* out);
+// With `lent` non-null, history.jsonl is not read: *lent is used (it must outlive *out).
+std::string load_run(const std::string& dir, const history::History* lent, RunData* out);
 
 // Parses results.json's "checks" into out->checks. Returns "" or an error naming the field.
 std::string parse_checks(RunData* out);

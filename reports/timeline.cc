@@ -64,10 +64,10 @@ Lanes assign_lanes(const RunData& run) {
 
 std::string span_title(const RunData& run, const Span& s) {
   std::string t = "#" + std::to_string(s.id()) + " p" + std::to_string(s.process) + " " + s.f;
-  if (!s.invoke_value.is_null()) t += " " + json_text(s.invoke_value, 80);
+  if (!s.invoke_value->is_null()) t += " " + json_text(*s.invoke_value, 80);
   if (s.completed()) {
     t += std::string(" \xE2\x86\x92 ") + history::to_string(s.end);
-    if (!s.end_value.is_null()) t += " " + json_text(s.end_value, 80);
+    if (!s.end_value->is_null()) t += " " + json_text(*s.end_value, 80);
     if (!s.error.empty()) t += " (" + truncate_text(s.error, 80) + ")";
     t += " in " + duration_text(s.latency_ns());
   } else {

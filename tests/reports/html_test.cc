@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
+#include <map>
+
 #include "reports/svg.h"
 
 namespace fl::reports {
@@ -83,6 +86,43 @@ TEST(Html, JsonTextShowsStringsBareAndReplacesBadUtf8) {
   EXPECT_EQ(json_text("hello", 100), "hello");
   EXPECT_EQ(json_text(nlohmann::json::array({1, "x", nullptr}), 100), "[1,\"x\",null]");
   EXPECT_NO_THROW(json_text(nlohmann::json::array({std::string("\xff")}), 100));
+}
+
+// Printable ASCII only, so the dump's characters map one to one onto the input's.
+std::string ascii(const std::string& s) {
+  std::string out = s;
+  for (char& c : out) c = static_cast<char>(0x20 + (static_cast<unsigned char>(c) % 0x5f));
+  return out;
+}
+
+RC_GTEST_PROP(Html, JsonTextIsTheDumpCutToLength,
+              (const std::vector<std::vector<std::string>>& rows,
+               const std::map<std::string, std::vector<int>>& cols, unsigned cut)) {
+  nlohmann::json r = nlohmann::json::array(), c = nlohmann::json::object();
+  for (const auto& row : rows) {
+    r.push_back(nlohmann::json::array());
+    for (const auto& x : row) r.back().push_back(ascii(x));
+  }
+  for (const auto& [k, v] : cols) c[ascii(k)] = v;
+  const nlohmann::json v = {{"rows", r}, {"cols", c}, {"n", nullptr}, {"t", true}};
+  const std::string full = v.dump();
+  RC_ASSERT(json_text(v, full.size()) == full);
+  const std::size_t max = cut % (full.size() + 1);
+  RC_ASSERT(json_text(v, max) == truncate_text(full, max));
+}
+
+TEST(Html, JsonTextCostIsBoundedByItsLength) {
+  nlohmann::json big = nlohmann::json::array();
+  for (int i = 0; i < 200'000; ++i) big.push_back({{"k", i}, {"v", std::string(50, 'x')}});
+  big.push_back(std::string(10'000'000, 'y'));
+  EXPECT_EQ(json_text(big, 20), "[{\"k\":0,\"v\":\"xxxxxxx\xE2\x80\xA6");
+  nlohmann::json deep = nlohmann::json::array();
+  nlohmann::json* at = &deep;
+  for (int i = 0; i < 1'000; ++i) {
+    at->push_back(nlohmann::json::array());
+    at = &at->back();
+  }
+  EXPECT_EQ(json_text(deep, 100).substr(0, 64), std::string(64, '['));
 }
 
 TEST(Html, Durations) {

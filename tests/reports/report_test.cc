@@ -125,6 +125,17 @@ TEST(RunReport, SameInputsGiveTheSameBytes) {
   EXPECT_EQ(ha, hb);
 }
 
+TEST(RunReport, InMemoryHistoryGivesTheSamePage) {
+  const auto sample = make_sample({});
+  const auto dir = fresh_dir("lent");
+  testing::write_sample(sample, dir);
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string from_file = slurp(dir / "report.html");
+  std::filesystem::remove(dir / "history.jsonl");  // proves it is not read
+  ASSERT_EQ(write_run_report(dir.string(), sample.history), "");
+  EXPECT_EQ(slurp(dir / "report.html"), from_file);
+}
+
 TEST(RunReport, OldRunWithoutHistoryRendersWhatIsThere) {
   const auto dir = fresh_dir("old");
   std::ofstream(dir / "results.json") << R"({"scenario": "selftest", "seed": 3, "mode": "sim",
