@@ -6,6 +6,8 @@
 #include "scenarios/cli.h"
 #include "scenarios/cmd_report.h"
 #include "scenarios/serve.h"
+#include "scenarios/shrink.h"
+#include "scenarios/sweep.h"
 
 namespace {
 
@@ -13,6 +15,9 @@ constexpr const char* kUsage =
     "usage: faultline <command> [options]\n"
     "commands:\n"
     "  run <scenario> [--seed N] [--mode sim|real] [--out DIR]   run one seed\n"
+    "  sweep <scenario> --seeds A..B [--jobs N] [--mode M] [--set k=v] [--out DIR]\n"
+    "                                                            run many seeds in parallel\n"
+    "  shrink <out-dir> [--budget RUNS]                          minimise a failing run\n"
     "  replay <out-dir>                                          re-run a recorded run, compare\n"
     "  list                                                      list runnable scenarios\n"
     "  check <history> [--model M] [--format F]                  judge a history file\n"
@@ -37,6 +42,8 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   using namespace fl::scenarios;
   if (command == "run") return cmd_run(args, std::cout, std::cerr);
+  if (command == "sweep") return cmd_sweep(args, std::cout, std::cerr);
+  if (command == "shrink") return cmd_shrink(args, std::cout, std::cerr);
   if (command == "replay") return cmd_replay(args, std::cout, std::cerr);
   if (command == "list") return cmd_list(args, std::cout, std::cerr);
   if (command == "report") return cmd_report(args, std::cout, std::cerr);

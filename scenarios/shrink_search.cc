@@ -191,9 +191,12 @@ Trial trial_from_results(const nlohmann::json& results) {
     const nlohmann::json anomalies = result.is_object()
                                          ? result.value("anomalies", nlohmann::json::array())
                                          : nlohmann::json::array();
-    for (const auto& a : anomalies) {
-      if (a.is_object() && a.contains("type") && a["type"].is_string()) {
-        t.signature.insert(name + ":" + a["type"].get<std::string>());
+    // Two shapes: a list of {"type", ...} (linearizability, set) or a map type -> cases (Elle).
+    for (auto it = anomalies.begin(); anomalies.is_structured() && it != anomalies.end(); ++it) {
+      if (anomalies.is_object()) {
+        t.signature.insert(name + ":" + it.key());
+      } else if (it->is_object() && it->contains("type") && (*it)["type"].is_string()) {
+        t.signature.insert(name + ":" + (*it)["type"].get<std::string>());
       }
     }
     if (anomalies.empty()) t.signature.insert(name + ":invalid");

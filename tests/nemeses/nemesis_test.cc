@@ -140,6 +140,30 @@ TEST(Nemeses, RefusesWhatThePortCannotInject) {
   EXPECT_NE(n.refused.find("'db'"), std::string::npos) << n.refused;
 }
 
+TEST(Nemeses, LoseUnsyncedKillsAStoreWithADurabilityModel) {
+  sim::Simulator sim(sim::SimOptions{5});
+  sim::redis::RedisServer redis(&sim, "redis", sim::redis::RedisOptions{});
+  sim.add_node("app", [](io::Env&) {});
+  std::string error;
+  auto nemesis = make_nemesis("lose-unsynced", {{"interval_ms", 500}}, &error);
+  ASSERT_TRUE(nemesis) << error;
+  std::vector<history::Op> ops;
+  sim.run([&](io::Env&) {
+    sim::SimFaultPort port(sim);
+    sim::add_store_nodes(port, redis);
+    ASSERT_EQ(nemesis->refuse(port), "");
+    io::Random random = sim.random().fork("nemesis");
+    nemesis->run(port, random, 5LL * 1000 * 1000 * 1000,
+                 [&](const history::Op& op) { ops.push_back(op); });
+    EXPECT_EQ(port.heal_all(), "");
+    EXPECT_TRUE(sim.is_up(redis.node()));
+  });
+  ASSERT_GE(ops.size(), 2u);
+  EXPECT_EQ(ops[0].f, "start-lose-unsynced");
+  EXPECT_EQ(ops[0].value["node"], "redis");  // "app" has no durability model: never chosen
+  EXPECT_FALSE(ops[0].extra.contains("error"));
+}
+
 TEST(Nemeses, BadOptionsGetClearErrors) {
   struct Case {
     std::string name;

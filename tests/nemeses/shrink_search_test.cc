@@ -88,6 +88,13 @@ TEST(ShrinkSearch, SignatureFromResultsJson) {
   EXPECT_EQ(t.result, "fail");
   EXPECT_EQ(t.failing_checkers, std::set<std::string>{"elle"});
   EXPECT_EQ(t.signature, (std::set<std::string>{"elle:G-single", "elle:G2-item"}));
+  Trial elle = trial_from_results(
+      {{"result", "fail"},
+       {"checks",
+        {{{"name", "elle-list-append"},
+          {"valid", false},
+          {"result", {{"anomalies", {{"G2-item", {"T1 -rw-> T2 -rw-> T1"}}}}}}}}}});
+  EXPECT_EQ(elle.signature, std::set<std::string>{"elle-list-append:G2-item"});
   Trial liveness = trial_from_results(
       {{"result", "fail"}, {"problems", {"liveness: no ok op after heal in 12 s"}}});
   EXPECT_EQ(liveness.signature,
