@@ -156,6 +156,12 @@ std::string nemesis_layer(const RunData& run, const Frame& fr, double height, No
     const double x = fr.x(n.start_ns), w = std::max(fr.x(n.end_ns) - x, 2.0);
     const double y = kAxisH + static_cast<double>(row[i]) * kRowH;
     const std::string colour = nemesis_colour(run, n.kind);
+    // The label shows the targets too when the band is wide enough for them.
+    const auto room = static_cast<std::size_t>(std::max(0.0, (w - 6) / kCharW));
+    const std::string label =
+        n.targets.empty() || room <= n.kind.size() + 4
+            ? truncate_text(n.kind, 40)
+            : truncate_text(n.kind + " " + n.targets, std::max(room, n.kind.size()));
     const std::string title = n.kind + (n.targets.empty() ? "" : " " + n.targets) + " from " +
                               duration_text(n.start_ns - run.t0_ns) + " to " +
                               duration_text(n.end_ns - run.t0_ns) + " (ended by " +
@@ -166,7 +172,7 @@ std::string nemesis_layer(const RunData& run, const Frame& fr, double height, No
            "\" fill=\"" + colour + "\"/><rect class=\"bandrow\" x=\"" + fixed(x, 1) + "\" y=\"" +
            fixed(y + 1, 1) + "\" width=\"" + fixed(w, 1) + "\" height=\"" + fixed(kRowH - 2, 0) +
            "\" fill=\"" + colour + "\"/><text class=\"nlabel\" x=\"" + fixed(x + 3, 1) + "\" y=\"" +
-           fixed(y + 12, 1) + "\">" + esc(truncate_text(n.kind, 40)) + "</text></g>";
+           fixed(y + 12, 1) + "\">" + esc(label) + "</text></g>";
   }
   for (std::size_t i = 0; i < run.heal_ns.size() && i < kMaxNemesisDrawn; ++i) {
     const std::string x = fixed(fr.x(run.heal_ns[i]), 1);
