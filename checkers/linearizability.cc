@@ -99,11 +99,17 @@ class Visited {
 class StateIds {
  public:
   std::uint32_t id(const std::string& s) {
-    return ids_.emplace(s, static_cast<std::uint32_t>(ids_.size())).first->second;
+    auto it = ids_.find(s);
+    if (it != ids_.end()) return it->second;
+    it = ids_.emplace(s, static_cast<std::uint32_t>(texts_.size())).first;
+    texts_.push_back(&it->first);  // node-based map: keys never move
+    return it->second;
   }
+  const std::string& text(std::uint32_t id) const { return *texts_[id]; }
 
  private:
   std::unordered_map<std::string, std::uint32_t> ids_;
+  std::vector<const std::string*> texts_;
 };
 
 void lift(Entry* call) {
@@ -174,10 +180,11 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
   StateIds state_ids;
   struct Frame {
     Entry* call;
-    std::string state;
+    std::uint32_t state;
   };
   std::vector<Frame> stack;
-  std::string state = model.init();
+  std::uint32_t state = state_ids.id(model.init());
+  std::string next;  // reused: the model writes each candidate state here
   std::size_t best_depth = 0;
   Entry* e = head->next;
   while (head->next != nullptr) {
@@ -186,13 +193,13 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
       return result;
     }
     if (e->is_call) {
-      std::string next;
       bool advanced = false;
-      if (model.step(state, ops[idx[e->op]], &next)) {
+      if (model.step(state_ids.text(state), ops[idx[e->op]], &next)) {
         bits.set(e->op);
-        if (cache.insert(bits, state_ids.id(next))) {
+        const std::uint32_t next_id = state_ids.id(next);
+        if (cache.insert(bits, next_id)) {
           stack.push_back({e, state});
-          state = std::move(next);
+          state = next_id;
           lift(e);
           e = head->next;
           advanced = true;
@@ -214,10 +221,11 @@ KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t
       result.stuck = e->op;
       return result;
     }
-    if (stack.size() == best_depth && result.states.size() < 16) result.states.push_back(state);
-    Frame top = std::move(stack.back());
+    if (stack.size() == best_depth && result.states.size() < 16)
+      result.states.push_back(state_ids.text(state));
+    const Frame top = stack.back();
     stack.pop_back();
-    state = std::move(top.state);
+    state = top.state;
     bits.clear(top.call->op);
     unlift(top.call);
     e = top.call->next;
