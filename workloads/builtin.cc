@@ -11,7 +11,8 @@ std::vector<WorkloadInfo> builtin_workloads() {
           bank_workload_info(),
           list_append_workload_info(),
           rw_register_workload_info(),
-          set_workload_info()};
+          set_workload_info(),
+          queue_workload_info()};
 }
 
 const std::vector<std::string>& isolation_names() {

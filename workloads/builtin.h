@@ -16,6 +16,7 @@ WorkloadInfo bank_workload_info();
 WorkloadInfo list_append_workload_info();
 WorkloadInfo rw_register_workload_info();
 WorkloadInfo set_workload_info();
+WorkloadInfo queue_workload_info();
 
 // "read-committed" | "repeatable-read" | "serializable".
 const std::vector<std::string>& isolation_names();
