@@ -221,6 +221,9 @@ bool Parser::next_form(nlohmann::json* out, std::size_t* line, bool* eof, ParseE
     if (stack.size() == 1 && pos_ < s_.size() && !std::strchr(")]}", s_[pos_])) {
       element_lines_.push_back(line_);
     }
+    if (pos_ >= s_.size() && stack.empty()) {  // only after a tag: "#tag" then nothing
+      return fail(error, line_, "a value after the tag");
+    }
     if (pos_ >= s_.size()) {
       return fail(error, stack.back().line,
                   std::string("a closing '") + stack.back().close + "' for the form opened here");

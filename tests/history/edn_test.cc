@@ -70,6 +70,7 @@ TEST(Edn, MalformedInputNamesTheLineAndTheExpectation) {
       {"{:type :ok, :f :r, :process 99999999999999999999}", 1, "64 bits"},
       {"{:type :ok, :f :r, :process 0, :value \"\\q\"}", 1, "string escape"},
       {")", 1, "a value, not ')'"},
+      {"{:type :ok, :f :r, :process 0}\n#jepsen.history.Op", 2, "a value after the tag"},
   };
   for (const Case& c : cases) {
     History h;
