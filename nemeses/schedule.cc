@@ -25,9 +25,7 @@ ScheduleOptions ScheduleOptions::read(Options& options, const ScheduleOptions& f
   return s;
 }
 
-ScheduleOptions ScheduleOptions::read(Options& options) {
-  return read(options, ScheduleOptions{});
-}
+ScheduleOptions ScheduleOptions::read(Options& options) { return read(options, ScheduleOptions{}); }
 
 nlohmann::json ScheduleOptions::describe() const {
   return {{"interval_ms", interval_ms}, {"duration_ms", duration_ms}, {"max_faults", max_faults}};
