@@ -1,9 +1,11 @@
 // Proves the checker registry's contract: unknown names and options give unknown with an error
 // (never a throw), compose ranks false over unknown over true, and the linearizable and Elle
-// entries return valid/invalid with anomalies whose "ops" name history op indexes.
+// entries return valid/invalid with anomalies whose "ops" name history op indexes; and
+// (RapidCheck) random, mostly malformed histories never crash or throw through any checker.
 #include "checkers/registry.h"
 
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 namespace fl::checkers {
 namespace {
@@ -71,6 +73,59 @@ TEST(Registry, EveryNameIsListed) {
   for (const char* n :
        {"linearizable", "elle-list-append", "elle-rw-register", "bank", "set", "counter"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), n), names.end()) << n;
+  }
+}
+
+json random_value(int depth) {
+  switch (*rc::gen::inRange(0, depth > 0 ? 7 : 4)) {
+    case 0:
+      return nullptr;
+    case 1:
+      return *rc::gen::inRange(-3, 4);
+    case 2:
+      return *rc::gen::element<std::string>("x", "y", "append", "r", "w");
+    case 3:
+      return *rc::gen::arbitrary<bool>();
+    case 4:
+    case 5: {
+      json a = json::array();
+      const int n = *rc::gen::inRange(0, 4);
+      for (int i = 0; i < n; ++i) a.push_back(random_value(depth - 1));
+      return a;
+    }
+    default: {
+      json o = json::object();
+      const int n = *rc::gen::inRange(0, 3);
+      for (int i = 0; i < n; ++i) {
+        o[*rc::gen::element<std::string>("from", "to", "amount", "a", "0")] =
+            random_value(depth - 1);
+      }
+      return o;
+    }
+  }
+}
+
+RC_GTEST_PROP(RegistryProperties, RandomHistoriesNeverCrashAnyChecker, ()) {
+  history::History h;
+  const int n = *rc::gen::inRange(0, 12);
+  for (int i = 0; i < n; ++i) {
+    history::Op op;
+    op.index = i;
+    op.process = *rc::gen::inRange<std::int64_t>(-1, 3);
+    op.type = *rc::gen::element(history::OpType::kInvoke, history::OpType::kOk,
+                                history::OpType::kFail, history::OpType::kInfo);
+    op.f = *rc::gen::element<std::string>("txn", "read", "write", "cas", "add", "transfer",
+                                          "acquire", "release", "get", "append");
+    op.value = random_value(3);
+    h.ops.push_back(op);
+  }
+  for (const auto& name : checker_names()) {
+    const CheckOutcome o = run_checker(name, json::object(), h);
+    RC_ASSERT(o.result.contains("valid"));
+    RC_ASSERT(o.result["anomalies"].is_array());
+  }
+  for (const char* model : {"register", "cas-register", "kv", "set", "mutex"}) {
+    RC_ASSERT(run_checker("linearizable", {{"model", model}}, h).result.contains("valid"));
   }
 }
 
