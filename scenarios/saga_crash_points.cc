@@ -36,11 +36,10 @@ struct CrashRun {
 };
 
 // One run; crashes `crash_node` at its `crash_at`-th durable step (0: never).
-CrashRun run_once(std::uint64_t seed, int crash_node, int crash_at) {
+CrashRun run_once(std::uint64_t seed, SagaBug bug, int crash_node, int crash_at) {
   CrashRun out;
   SagaWorld* world_ptr = nullptr;
-  SagaWorldOptions options;
-  options.seed = seed;
+  SagaWorldOptions options = saga_world_options(seed, bug);
   options.on_durable_step = [&](int node, const char*) {
     const int n = ++out.boundaries[node];
     if (node != crash_node || n != crash_at) return;
@@ -104,9 +103,9 @@ CrashRun run_once(std::uint64_t seed, int crash_node, int crash_at) {
 
 }  // namespace
 
-RunResult run_saga_crash_points(const RunOptions& options) {
+RunResult run_saga_crash_points(const RunOptions& options, SagaBug bug) {
   RunResult result;
-  CrashRun baseline = run_once(options.seed, 0, 0);
+  CrashRun baseline = run_once(options.seed, bug, 0, 0);
   for (auto& p : baseline.problems) result.problems.push_back("fault-free run: " + p);
   nlohmann::json per_node = nlohmann::json::object();
   int runs = 0;
@@ -114,7 +113,7 @@ RunResult run_saga_crash_points(const RunOptions& options) {
     const int count = std::min(baseline.boundaries[node], kMaxBoundariesPerNode);
     per_node[saga_node_name(node)] = count;
     for (int b = 1; b <= count; ++b) {
-      CrashRun run = run_once(options.seed, node, b);
+      CrashRun run = run_once(options.seed, bug, node, b);
       ++runs;
       for (auto& p : run.problems) {
         if (result.problems.size() < kMaxSagaProblems) {

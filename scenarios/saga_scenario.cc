@@ -62,7 +62,9 @@ SagaClientRecord start_order(SagaWorld& world, io::Env& env, io::Random& rnd,
   return r;
 }
 
-SagaWorldOptions world_options(std::uint64_t seed, SagaBug bug) {
+}  // namespace
+
+SagaWorldOptions saga_world_options(std::uint64_t seed, SagaBug bug) {
   SagaWorldOptions o;
   o.seed = seed;
   o.orchestrator.bug_no_inbox_dedup = bug == SagaBug::kNoInboxDedup;
@@ -71,6 +73,8 @@ SagaWorldOptions world_options(std::uint64_t seed, SagaBug bug) {
   o.payment.bug_refund_without_key = bug == SagaBug::kRefundWithoutKey;
   return o;
 }
+
+namespace {
 
 // Waits (bounded) until no saga is unfinished. False if some still are at the end.
 bool wait_settled(SagaWorld& world, io::Env& env, std::int64_t for_ns) {
@@ -115,7 +119,7 @@ nlohmann::json summarize(const SagaCheckInput& in) {
 }  // namespace
 
 RunResult run_saga(const RunOptions& options, SagaBug bug) {
-  SagaWorld world(world_options(options.seed, bug));
+  SagaWorld world(saga_world_options(options.seed, bug));
   SelftestNemesis nemesis(world.sim(), kSagaNodeCount);
   SagaCheckInput input;
   input.initial_stock = initial_stock();
@@ -179,7 +183,7 @@ std::vector<ScenarioInfo> saga_scenarios() {
        "crashes each saga service at every durable step boundary (commit, produce, cache write) "
        "of a fault-free run in turn, restarts it, and checks the saga invariants after recovery",
        {"sim"},
-       run_saga_crash_points},
+       [](const RunOptions& o) { return run_saga_crash_points(o); }},
       {"saga-bug-no-inbox-dedup",
        "known-bug variant, must FAIL: the orchestrator applies replies without its inbox",
        {"sim"},

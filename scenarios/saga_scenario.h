@@ -19,7 +19,9 @@ enum class SagaBug : std::uint8_t {
 
 RunResult run_saga(const RunOptions& options, SagaBug bug);
 // Crashes each service node at each durable step boundary of a fault-free run, in turn.
-RunResult run_saga_crash_points(const RunOptions& options);
+RunResult run_saga_crash_points(const RunOptions& options, SagaBug bug = SagaBug::kNone);
+// The world's options for a seed with `bug` enabled.
+SagaWorldOptions saga_world_options(std::uint64_t seed, SagaBug bug);
 // The registry entries of the saga scenarios.
 std::vector<ScenarioInfo> saga_scenarios();
 
