@@ -10,11 +10,16 @@ case "$cmd" in
     port=${3:?}; aof=${4:-no}
     mkdir -p "$dir/redis"
     echo "$port $aof" > "$dir/redis/args"
+    log="$dir/redis/redis.log"
+    seen=0; [ -f "$log" ] && seen=$(wc -l < "$log")
     redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$dir/redis" \
       --pidfile "$dir/redis/redis.pid" --save "" --appendonly "$aof" \
-      --logfile "$dir/redis/redis.log" > /dev/null
-    for _ in $(seq 1 200); do
-      redis-cli -p "$port" ping > /dev/null 2>&1 && exit 0
+      --logfile "$log" > /dev/null
+    for _ in $(seq 1 400); do  # up to 8 s: a loaded 2-core machine is slow to fork
+      timeout 2 redis-cli -p "$port" ping > /dev/null 2>&1 && exit 0
+      if tail -n +$((seen + 1)) "$log" 2>/dev/null | grep -q "Could not create server TCP"; then
+        echo "redis.sh: port $port is taken" >&2; exit 1
+      fi
       sleep 0.02
     done
     echo "redis.sh: redis did not answer on $port" >&2; exit 1

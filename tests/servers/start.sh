@@ -12,11 +12,15 @@ mkdir -p "$dir"
 chown postgres "$dir" 2>/dev/null || true
 chmod 755 "$dir"
 
+# Below the kernel's ephemeral range, where connect() and bind(0) (e.g. our fault proxies) take
+# ports: a port probed free there may be taken before the server binds it.
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+span=$(( ephemeral_low > 21000 ? ephemeral_low - 20000 : 20000 ))
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pick_port() {
   local p
   for _ in $(seq 1 200); do
-    p=$(( 20000 + (RANDOM % 20000) ))
+    p=$(( 20000 + (RANDOM % span) ))
     if [ "$p" != 5432 ] && [ "$p" != 6379 ] && port_free "$p"; then echo "$p"; return 0; fi
   done
   echo "no free port" >&2; return 1
@@ -42,5 +46,12 @@ export FL_SERVERS_DIR=$dir
 ENV
 
 bash "$here/pg.sh" init "$dir" "$pg_port" "$replica_port"
-bash "$here/redis.sh" start "$dir" "$redis_port" "${FL_REDIS_APPENDONLY:-no}"
+# Another process may take the probed port first: try a few ports.
+for attempt in 1 2 3; do
+  bash "$here/redis.sh" start "$dir" "$redis_port" "${FL_REDIS_APPENDONLY:-no}" && break
+  [ "$attempt" = 3 ] && exit 1
+  redis_port=$(pick_port)
+  sed -i "s/^export FL_REDIS_PORT=.*/export FL_REDIS_PORT=$redis_port/; \
+    s|^export REDIS_URL=.*|export REDIS_URL=redis://127.0.0.1:$redis_port|" "$dir/env"
+done
 echo "servers: postgres 127.0.0.1:$pg_port (replica :$replica_port), redis :$redis_port ($dir/env)"
