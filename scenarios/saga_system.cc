@@ -1,0 +1,178 @@
+// The saga system registered with the harness (see saga_system.h), and the saga extension hook.
+#include "scenarios/saga_system.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "scenarios/harness.h"
+#include "scenarios/saga_extension.h"
+#include "system/inventory/inventory_service.h"
+#include "system/io/assert.h"
+#include "system/notification/notification_service.h"
+#include "system/payment/payment_service.h"
+
+namespace fl::scenarios {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kServiceNames[kSagaServices] = {"orchestrator", "inventory", "payment",
+                                                      "notification"};
+constexpr std::size_t kPrefixLength = 7;  // "/sagas/"
+
+io::Response json_response(int status, const json& body) { return {status, body.dump()}; }
+
+json view_json(const saga::SagaView& v) {
+  json steps = json::array();
+  for (const auto& s : v.steps) steps.push_back({{"name", s.name}, {"state", to_string(s.state)}});
+  return {{"saga_id", v.saga_id},   {"type", v.type}, {"status", to_string(v.status)},
+          {"step", v.current_step}, {"steps", steps}, {"error", v.error},
+          {"version", v.version}};
+}
+
+io::Response start_saga(saga::Orchestrator* orchestrator, const io::Request& req) {
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object() || !body.value("type", json()).is_string()) {
+    return json_response(400, {{"error", "expected {type, data, idempotency_key}"}});
+  }
+  saga::StartSagaRequest start;
+  start.type = body["type"].get<std::string>();
+  start.data_json = body.contains("data") ? body["data"].dump() : "{}";
+  if (body.contains("idempotency_key") && body["idempotency_key"].is_string()) {
+    start.idempotency_key = body["idempotency_key"].get<std::string>();
+  }
+  auto started = orchestrator->start(start);
+  if (started.is_ok()) {
+    return json_response(
+        201, {{"saga_id", started.value().saga_id}, {"created", started.value().created}});
+  }
+  const io::Status& s = started.status();
+  if (s.kind() == io::ErrorKind::kInvalidArgument) {
+    return json_response(400, {{"error", s.message()}});
+  }
+  if (s.is_failed()) return json_response(503, {{"error", s.message()}, {"outcome", "failed"}});
+  return json_response(500, {{"error", s.message()}, {"outcome", "indeterminate"}});
+}
+
+// Every incarnation of every service node of one run (kept alive between restarts: the old
+// incarnation's fibers are gone once the node restarts, so replacing it is safe).
+using Hosts = std::map<std::string, std::unique_ptr<SagaServiceHost>>;
+
+std::string build_saga_system(const json& options, Topology* topology) {
+  FL_ASSERT(topology != nullptr);
+  std::string shape = "nodes";
+  if (!options.is_null() && !options.is_object()) return "system_options: expected a table";
+  const json opts = options.is_object() ? options : json::object();
+  for (const auto& [key, value] : opts.items()) {
+    if (key != "shape") return "system_options." + key + ": unknown key (known: shape)";
+    if (!value.is_string() || (value != "nodes" && value != "embedded")) {
+      return "system_options.shape: expected \"nodes\" or \"embedded\"";
+    }
+    shape = value.get<std::string>();
+  }
+  StoreTopology& st = topology->stores;
+  if (st.pg_servers < 1 || !st.redis || !st.kafka) {
+    return "topology: system \"saga\" needs pg_servers >= 1, redis = true and kafka = true";
+  }
+  if (shape == "embedded") return "";
+  auto hosts = std::make_shared<Hosts>();
+  for (int i = 0; i < kSagaServices; ++i) {
+    const auto service = static_cast<SagaService>(i);
+    ServiceNode node;
+    node.name = kServiceNames[i];
+    node.sql = node.cache = node.events = true;
+    node.main = [hosts, service](io::Env& env) {
+      auto& slot = (*hosts)[saga_service_name(service)];
+      slot.reset();  // the previous incarnation (its fibers died with it)
+      slot = std::make_unique<SagaServiceHost>(service, env);
+      io::Status started = slot->start();
+      FL_ASSERT_MSG(started.is_ok(), saga_service_name(service)
+                                         << " could not start: " << started.to_string());
+      if (slot->orchestrator() != nullptr) {
+        env.transport.serve(saga_orchestrator_handler(slot->orchestrator()));
+      }
+    };
+    topology->services.push_back(std::move(node));
+  }
+  return "";
+}
+
+}  // namespace
+
+const char* saga_service_name(SagaService service) {
+  const int i = static_cast<int>(service);
+  FL_ASSERT(i >= 0 && i < kSagaServices);
+  return kServiceNames[i];
+}
+
+struct SagaServiceHost::Impl {
+  io::Env* env = nullptr;
+  std::unique_ptr<saga::Orchestrator> orchestrator;
+  std::unique_ptr<inventory::InventoryService> inventory;
+  std::unique_ptr<payment::PaymentService> payment;
+  std::unique_ptr<notification::NotificationService> notification;
+};
+
+SagaServiceHost::SagaServiceHost(SagaService service, io::Env& env)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->env = &env;
+  switch (service) {
+    case SagaService::kOrchestrator:
+      impl_->orchestrator = std::make_unique<saga::Orchestrator>(env);
+      break;
+    case SagaService::kInventory:
+      impl_->inventory = std::make_unique<inventory::InventoryService>(env);
+      break;
+    case SagaService::kPayment:
+      impl_->payment = std::make_unique<payment::PaymentService>(env);
+      break;
+    case SagaService::kNotification:
+      impl_->notification = std::make_unique<notification::NotificationService>(env);
+      break;
+  }
+}
+
+SagaServiceHost::~SagaServiceHost() = default;
+
+io::Status SagaServiceHost::start() {
+  io::Status last = io::Status::ok();
+  for (int attempt = 1; attempt <= kMaxSagaServiceStartAttempts; ++attempt) {
+    if (impl_->orchestrator) last = impl_->orchestrator->run();
+    if (impl_->inventory) last = impl_->inventory->run();
+    if (impl_->payment) last = impl_->payment->run();
+    if (impl_->notification) last = impl_->notification->run();
+    if (last.is_ok()) return last;
+    impl_->env->clock.sleep_ns(kSagaServiceStartRetryNs);
+  }
+  return last;
+}
+
+saga::Orchestrator* SagaServiceHost::orchestrator() { return impl_->orchestrator.get(); }
+
+io::Handler saga_orchestrator_handler(saga::Orchestrator* orchestrator) {
+  FL_ASSERT(orchestrator != nullptr);
+  return [orchestrator](const io::Request& req) -> io::Response {
+    if (req.method == "POST" && req.path == "/sagas") return start_saga(orchestrator, req);
+    if (req.method == "GET" && req.path.rfind("/sagas/", 0) == 0) {
+      auto got = orchestrator->get(req.path.substr(kPrefixLength));
+      if (!got.is_ok()) return json_response(503, {{"error", got.status().message()}});
+      if (!got.value()) return json_response(404, {{"error", "no such saga"}});
+      return json_response(200, view_json(*got.value()));
+    }
+    return json_response(404, {{"error", "no route"}});
+  };
+}
+
+void register_saga_system() {
+  register_system({"saga",
+                   "order sagas: orchestrator, inventory, payment and notification as service "
+                   "nodes (system_options.shape = \"embedded\": hosted by the workload)",
+                   build_saga_system});
+}
+
+void register_saga_extension() {
+  register_saga_system();
+  register_saga_orders_workload();
+}
+
+}  // namespace fl::scenarios

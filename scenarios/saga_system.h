@@ -1,0 +1,57 @@
+// The saga system as a harness system (register_system "saga"): the orchestrator and the three
+// participants (inventory, payment, notification) each run as a ServiceNode with its own
+// PostgreSQL, Redis and Kafka sessions, so the nemeses kill, pause, partition and skew them like
+// any node, and their main (construct, recover, run, serve) runs again at every restart. Clients
+// reach the orchestrator over Transport at node "orchestrator" (POST /sagas, GET /sagas/<id>).
+//
+// Real mode cannot run service nodes yet (scenarios/harness_real.cc refuses them), so the system
+// also has an "embedded" shape: no nodes; the saga-orders workload hosts the four services
+// itself, each on the store sessions of one client slot (through the fault proxies, so kill -9
+// of PostgreSQL and Redis and the Kafka mock's broker faults hit them). System options:
+//   shape = "nodes" (default) | "embedded"
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "system/io/env.h"
+#include "system/saga/orchestrator.h"
+
+namespace fl::scenarios {
+
+// The services of the saga system, by node name.
+enum class SagaService : int { kOrchestrator = 0, kInventory, kPayment, kNotification };
+constexpr int kSagaServices = 4;
+const char* saga_service_name(SagaService service);
+
+constexpr int kMaxSagaServiceStartAttempts = 1000;
+constexpr std::int64_t kSagaServiceStartRetryNs = 100 * io::kNsPerMs;
+
+// One incarnation of one service on `env`: construct, then run() (init + recovery + fibers)
+// with bounded retries while its stores are unreachable. The host keeps it alive.
+class SagaServiceHost {
+ public:
+  SagaServiceHost(SagaService service, io::Env& env);
+  ~SagaServiceHost();
+  SagaServiceHost(const SagaServiceHost&) = delete;
+  SagaServiceHost& operator=(const SagaServiceHost&) = delete;
+
+  // Blocks (bounded) until run() succeeded. Returns the last status.
+  io::Status start();
+  // Non-null for the orchestrator.
+  saga::Orchestrator* orchestrator();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The orchestrator's RPC handler (POST /sagas, GET /sagas/<id>), as SagaWorld serves it.
+io::Handler saga_orchestrator_handler(saga::Orchestrator* orchestrator);
+
+// Registers the "saga" system.
+void register_saga_system();
+// Registers the "saga-orders" workload (scenarios/saga_orders_workload.cc).
+void register_saga_orders_workload();
+
+}  // namespace fl::scenarios
