@@ -129,15 +129,17 @@ io::Result<std::vector<io::EventRecord>> SimEventLog::poll(std::size_t max_recor
         positions[tp] = pos;
         out.insert(out.end(), records.begin(), records.end());
       }
+      if (!out.empty() && broker_->options().bug_commit_before_processing) {
+        // The broken mode: the offsets past these records are committed as they are fetched,
+        // before the consumer has even received them (a lost reply loses the records).
+        (void)st.commit(group_, client_id_, m.generation, positions);
+      }
     });
     if (!answered)
       return R(io::Status::failed(io::ErrorKind::kConnectionLost, "broker lost", true));
     generation_ = m.generation;
     assignment_ = m.assignment;
     position_ = std::move(positions);
-    if (!out.empty() && broker_->options().bug_commit_before_processing) {
-      (void)commit(position_);  // the broken mode: nothing has been processed yet
-    }
     if (!out.empty() || sim->now_ns() >= until) return R(std::move(out));
     broker_->add_waiter(sim->current_ref());
     sim->park("kafka records", std::min(until, sim->now_ns() + kHeartbeatNs));

@@ -24,8 +24,9 @@ struct KafkaOptions {
   int max_produce_attempts = 8;
   LinkTiming link;
   // Deliberately broken mode, off by default: poll() commits the offsets past the records it
-  // returns before the application has processed them (at-most-once: a consumer that crashes
-  // after a poll loses those records for the whole group).
+  // fetches, at the broker, before the application has received or processed them
+  // (at-most-once: a poll whose reply is lost, or a consumer that crashes after a poll, loses
+  // those records for the whole group).
   bool bug_commit_before_processing = false;
 };
 
