@@ -68,8 +68,9 @@ void register_system(SystemInfo info);
 const SystemInfo* find_system(const std::string& name);
 std::vector<std::string> system_names();  // sorted
 
-// Registers the systems and workloads beyond the built-in ones (scenarios/extensions.cc).
-// Idempotent; called before any registry lookup by the harness.
+// Registers the systems and workloads beyond the built-in ones (harness_registry.cc calls each
+// extension's hook, e.g. register_saga_extension()). Idempotent; the harness calls it before
+// any registry lookup.
 void register_extensions();
 
 struct RuntimeReport {
@@ -121,9 +122,7 @@ struct RuntimeOptions {
 std::unique_ptr<Runtime> make_sim_runtime(const RuntimeOptions& options, const Topology& topology,
                                           std::string* error);
 
-// Real mode: implemented in real-mode code (scenarios/harness_real.{h,cc}, declaring exactly this
-// signature as `make_real_runtime`). Until it exists, harness_modes.cc refuses --mode real for
-// TOML scenarios with a clear message.
+// Real mode: make_real_runtime (scenarios/harness_real.{h,cc}) has this signature.
 using RuntimeFactory = std::function<std::unique_ptr<Runtime>(
     const RuntimeOptions& options, const Topology& topology, std::string* error)>;
 // The factory for `mode` ("sim", "real"), or nullptr if this build cannot run that mode.

@@ -1,20 +1,13 @@
 // The harness' by-name registries beside the workload registry: systems under test (topology
 // builders) and the runtime of each mode. Extensions (systems with their own nodes and
-// workloads, real mode) hook in here when their files are in the tree.
+// workloads, real mode) hook in here by one include and one call each.
 #include <map>
 
 #include "scenarios/harness.h"
+#include "scenarios/harness_real.h"
+#include "scenarios/saga_extension.h"
 #include "system/io/assert.h"
 #include "workloads/workload.h"
-
-#if __has_include("scenarios/saga_extension.h")
-#include "scenarios/saga_extension.h"
-#define FL_HAVE_SAGA_EXTENSION 1
-#endif
-#if __has_include("scenarios/harness_real.h")
-#include "scenarios/harness_real.h"
-#define FL_HAVE_REAL_RUNTIME 1
-#endif
 
 namespace fl::scenarios {
 namespace {
@@ -61,17 +54,13 @@ void register_extensions() {
   static bool done = false;
   if (done) return;
   done = true;
-#ifdef FL_HAVE_SAGA_EXTENSION
-  // scenarios/saga_extension.h declares it: registers the saga system and its workloads.
+  // The saga system and its "saga-orders" workload (scenarios/saga_extension.h).
   register_saga_extension();
-#endif
 }
 
 RuntimeFactory runtime_factory(const std::string& mode) {
   if (mode == "sim") return make_sim_runtime;
-#ifdef FL_HAVE_REAL_RUNTIME
   if (mode == "real") return make_real_runtime;
-#endif
   return nullptr;
 }
 
