@@ -130,7 +130,8 @@ void MvccEngine::write_version(TxId tx, Tx& t, Table& table, const io::Key& key,
   if (old != nullptr) old->xmax = tx;
   if (row.has_value()) versions.push_back(Version{tx, 0, *row});
   t.writes.push_back(Write{table.schema.name, key, std::move(row)});
-  if (versions.size() > kMaxVersionsPerKey) vacuum(versions);
+  const std::size_t n = versions.size();
+  if (n > kMaxVersionsPerKey && n % kMaxVersionsPerKey == 1) vacuum(versions);
 }
 
 void MvccEngine::vacuum(std::vector<Version>& versions) {
@@ -147,7 +148,7 @@ void MvccEngine::vacuum(std::vector<Version>& versions) {
     if (!dead) kept.push_back(std::move(v));
   }
   versions.swap(kept);
-  FL_ASSERT_MSG(versions.size() <= 4 * kMaxVersionsPerKey, "too many live versions of one row");
+  FL_ASSERT_MSG(versions.size() <= kMaxLiveVersionsPerKey, "too many live versions of one row");
 }
 
 Op<std::optional<io::Row>> MvccEngine::get(TxId tx, const std::string& table, const io::Key& key) {

@@ -58,7 +58,12 @@ struct CommitRecord {
 class MvccEngine {
  public:
   static constexpr std::size_t kMaxActiveTx = 10000;
-  static constexpr std::size_t kMaxVersionsPerKey = 64;  // older dead versions are vacuumed
+  // A row's version chain is vacuumed each time it grows by kMaxVersionsPerKey versions past a
+  // multiple of it: chains stay short normally, and vacuuming stays cheap per write even when an
+  // old snapshot keeps many versions alive (an idle-in-transaction session in PostgreSQL).
+  static constexpr std::size_t kMaxVersionsPerKey = 64;
+  // Versions an old snapshot may keep alive on one row; beyond it the model gives up (assert).
+  static constexpr std::size_t kMaxLiveVersionsPerKey = 1 << 20;
 
   MvccEngine() = default;
 
