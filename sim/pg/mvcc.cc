@@ -137,7 +137,8 @@ void MvccEngine::write_version(TxId tx, Tx& t, Table& table, const io::Key& key,
 void MvccEngine::vacuum(std::vector<Version>& versions) {
   Csn horizon = last_csn_;
   for (const auto& [id, t] : active_) {
-    if (t.isolation == io::Isolation::kReadCommitted)
+    // A read-committed transaction that has run no statement yet holds no snapshot (0).
+    if (t.isolation == io::Isolation::kReadCommitted && t.stmt_snapshot != 0)
       horizon = std::min(horizon, t.stmt_snapshot);
     else if (t.has_snapshot)
       horizon = std::min(horizon, t.snapshot);
