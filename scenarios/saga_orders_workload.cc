@@ -13,6 +13,7 @@
 
 #include "scenarios/saga_check.h"
 #include "scenarios/saga_system.h"
+#include "scenarios/saga_system_fence.h"
 #include "system/inventory/inventory_service.h"
 #include "system/io/assert.h"
 #include "system/notification/notification_service.h"
@@ -32,7 +33,10 @@ constexpr std::int64_t kStartBackoffNs = 300 * io::kNsPerMs;
 constexpr std::int64_t kCallTimeoutNs = 2 * io::kNsPerSec;
 constexpr std::int64_t kSettlePollNs = 500 * io::kNsPerMs;
 constexpr std::size_t kMaxAttemptsText = 2000;
-constexpr std::size_t kMaxOrders = 900;  // below saga::kMaxListSagas: the check reads them all
+constexpr std::size_t kMaxOrders = 900;
+constexpr std::int64_t kMaxFenceDrainNs = 30 * io::kNsPerSec;
+constexpr std::int64_t kFenceDrainPollNs =
+    50 * io::kNsPerMs;  // below saga::kMaxListSagas: the check reads them all
 
 struct SagaOrdersState {
   bool embedded = false;
@@ -45,6 +49,8 @@ struct SagaOrdersState {
   // embedded: the hosted services, one per client env, and the envs already hosting one.
   std::vector<std::unique_ptr<SagaServiceHost>> hosts;
   std::vector<io::Env*> host_envs;
+  SagaFence fence;  // closed by the final check: the hosted services stop before the sessions
+  std::vector<std::unique_ptr<FencedEnv>> fenced;
   bool orchestrator_started = false;
 
   std::map<std::string, std::int64_t> initial_stock() const {
@@ -155,6 +161,19 @@ json summarize(const SagaCheckInput& in) {
           {"notifications", in.final_state.notifications.size()}};
 }
 
+// Embedded shape: stops the hosted services (their fibers end at their next store call) and
+// waits (bounded) until every one has ended, so none outlives the client sessions it borrowed.
+std::string stop_hosted(SagaOrdersState& st, io::Env& env) {
+  if (st.hosts.empty()) return "";
+  st.fence.close();
+  for (std::int64_t waited = 0; st.fence.live_fibers() > 0 && waited < kMaxFenceDrainNs;
+       waited += kFenceDrainPollNs) {
+    env.clock.sleep_ns(kFenceDrainPollNs);
+  }
+  if (st.fence.live_fibers() == 0) return "";
+  return std::to_string(st.fence.live_fibers()) + " hosted service fiber(s) did not stop";
+}
+
 // The final check: settle (bounded), read, judge.
 Completion check(SagaOrdersState& st, io::Env& env) {
   const std::int64_t until = env.clock.monotonic_ns() + st.settle_ns;
@@ -171,7 +190,8 @@ Completion check(SagaOrdersState& st, io::Env& env) {
   input.initial_stock = st.initial_stock();
   for (const auto& [id, r] : st.records) input.records.push_back(r);
   input.final_state = std::move(final_state.value());
-  const std::vector<std::string> problems = check_saga_orders(input);
+  std::vector<std::string> problems = check_saga_orders(input);
+  if (std::string e = stop_hosted(st, env); !e.empty()) problems.push_back("harness: " + e);
   json value = summarize(input);
   value["problems"] = problems;
   if (problems.empty()) return {history::OpType::kOk, value, ""};
@@ -242,10 +262,12 @@ class SagaOrdersWorkload final : public workloads::Workload {
     }
     const auto service = static_cast<SagaService>(state_.hosts.size());
     state_.host_envs.push_back(&env);
-    state_.hosts.push_back(std::make_unique<SagaServiceHost>(service, env));
+    state_.fenced.push_back(std::make_unique<FencedEnv>(env, &state_.fence));
+    io::Env& fenced = state_.fenced.back()->env();
+    state_.hosts.push_back(std::make_unique<SagaServiceHost>(service, fenced));
     SagaServiceHost* host = state_.hosts.back().get();
     SagaOrdersState* st = &state_;
-    env.tasks.spawn(std::string("host ") + saga_service_name(service), [host, service, st] {
+    fenced.tasks.spawn(std::string("host ") + saga_service_name(service), [host, service, st] {
       io::Status started = host->start();
       FL_ASSERT_MSG(started.is_ok(), saga_service_name(service)
                                          << " could not start: " << started.to_string());
