@@ -148,6 +148,23 @@ class FencedEvents final : public io::EventLog {
   const SagaFence* fence_;
 };
 
+// Sleeping is a fenced call too: a fiber that only waits ends when it wakes after close().
+class FencedClock final : public io::Clock {
+ public:
+  FencedClock(io::Clock& inner, const SagaFence* fence) : inner_(inner), fence_(fence) {}
+  std::int64_t monotonic_ns() override { return inner_.monotonic_ns(); }
+  std::int64_t wall_ns() override { return inner_.wall_ns(); }
+  void sleep_ns(std::int64_t duration_ns) override {
+    fence_->check();
+    inner_.sleep_ns(duration_ns);
+    fence_->check();
+  }
+
+ private:
+  io::Clock& inner_;
+  const SagaFence* fence_;
+};
+
 }  // namespace
 
 // Counts the fibers spawned through it; a fiber ended by the closed fence ends quietly.
@@ -181,6 +198,7 @@ class FencedTasks final : public io::Tasks {
 
 struct FencedEnv::Parts {
   std::unique_ptr<FencedTasks> tasks;
+  std::unique_ptr<FencedClock> clock;
   std::unique_ptr<FencedSql> sql;
   std::unique_ptr<FencedCache> cache;
   std::unique_ptr<FencedEvents> events;
@@ -189,8 +207,9 @@ struct FencedEnv::Parts {
 FencedEnv::FencedEnv(io::Env& inner, SagaFence* fence) : parts_(std::make_unique<Parts>()) {
   FL_ASSERT(fence != nullptr);
   parts_->tasks = std::make_unique<FencedTasks>(inner.tasks, fence);
+  parts_->clock = std::make_unique<FencedClock>(inner.clock, fence);
   env_ = std::make_unique<io::Env>(
-      io::Env{inner.clock, inner.random, *parts_->tasks, inner.transport});
+      io::Env{*parts_->clock, inner.random, *parts_->tasks, inner.transport});
   if (inner.sql != nullptr) {
     parts_->sql = std::make_unique<FencedSql>(inner.sql, fence);
     env_->sql = parts_->sql.get();

@@ -1,10 +1,10 @@
 // A fence around the store sessions and tasks that the embedded saga services (saga_system.h,
 // shape "embedded") borrow from client slots: the services run on a FencedEnv whose SqlStore,
-// KvCache, EventLog and Tasks forward to the client's, until close(). After close() every store
-// call throws io::NodeCrashed (as if the services' node died), so each service fiber ends at
-// its next store call without touching the borrowed sessions again; live_fibers() counts the
-// fibers spawned through the fence that have not ended. The workload closes the fence and waits
-// for zero live fibers before the harness destroys the client sessions.
+// KvCache, EventLog, Clock and Tasks forward to the client's, until close(). After close() every
+// store call and every sleep throws io::NodeCrashed (as if the services' node died), so each
+// service fiber ends at its next store call without touching the borrowed sessions again;
+// live_fibers() counts the fibers spawned through the fence that have not ended. The workload
+// closes the fence and waits for zero live fibers before the harness destroys the client sessions.
 #pragma once
 
 #include <memory>
