@@ -165,8 +165,9 @@ json summarize(const SagaCheckInput& in) {
 // waits (bounded) until every one has ended, so none outlives the client sessions it borrowed.
 std::string stop_hosted(SagaOrdersState& st, io::Env& env) {
   if (st.hosts.empty()) return "";
+  const bool first = !st.fence.closed();
   st.fence.close();
-  for (std::int64_t waited = 0; st.fence.live_fibers() > 0 && waited < kMaxFenceDrainNs;
+  for (std::int64_t waited = 0; first && st.fence.live_fibers() > 0 && waited < kMaxFenceDrainNs;
        waited += kFenceDrainPollNs) {
     env.clock.sleep_ns(kFenceDrainPollNs);
   }
