@@ -6,8 +6,8 @@
 // system and workload options are refused with a message naming the key.
 #include <gtest/gtest.h>
 
-#include "scenarios/toml_scenario.h"
 #include "scenarios/harness_run.h"
+#include "scenarios/toml_scenario.h"
 
 namespace fl::scenarios {
 namespace {
