@@ -61,15 +61,25 @@ using Hosts = std::map<std::string, std::unique_ptr<SagaServiceHost>>;
 std::string build_saga_system(const json& options, Topology* topology) {
   FL_ASSERT(topology != nullptr);
   std::string shape = "nodes";
+  SagaBugs bugs;
+  bool any_bug = false;
   if (!options.is_null() && !options.is_object()) return "system_options: expected a table";
   const json opts = options.is_object() ? options : json::object();
   for (const auto& [key, value] : opts.items()) {
-    if (key != "shape") return "system_options." + key + ": unknown key (known: shape)";
+    if (key == "bug") {
+      if (!value.is_string()) return "system_options.bug: expected a string";
+      const std::string error = parse_saga_bug(value.get<std::string>(), &bugs);
+      if (!error.empty()) return "system_options.bug: " + error;
+      any_bug = true;
+      continue;
+    }
+    if (key != "shape") return "system_options." + key + ": unknown key (known: shape, bug)";
     if (!value.is_string() || (value != "nodes" && value != "embedded")) {
       return "system_options.shape: expected \"nodes\" or \"embedded\"";
     }
     shape = value.get<std::string>();
   }
+  if (any_bug && shape != "nodes") return "system_options.bug: needs shape = \"nodes\"";
   StoreTopology& st = topology->stores;
   if (st.pg_servers < 1 || !st.redis || !st.kafka) {
     return "topology: system \"saga\" needs pg_servers >= 1, redis = true and kafka = true";
@@ -81,10 +91,10 @@ std::string build_saga_system(const json& options, Topology* topology) {
     ServiceNode node;
     node.name = kServiceNames[i];
     node.sql = node.cache = node.events = true;
-    node.main = [hosts, service](io::Env& env) {
+    node.main = [hosts, service, bugs](io::Env& env) {
       auto& slot = (*hosts)[saga_service_name(service)];
       slot.reset();  // the previous incarnation (its fibers died with it)
-      slot = std::make_unique<SagaServiceHost>(service, env);
+      slot = std::make_unique<SagaServiceHost>(service, env, bugs);
       io::Status started = slot->start();
       FL_ASSERT_MSG(started.is_ok(), saga_service_name(service)
                                          << " could not start: " << started.to_string());
@@ -98,6 +108,24 @@ std::string build_saga_system(const json& options, Topology* topology) {
 }
 
 }  // namespace
+
+std::string parse_saga_bug(const std::string& name, SagaBugs* bugs) {
+  FL_ASSERT(bugs != nullptr);
+  if (name == "no-inbox-dedup") {
+    bugs->no_inbox_dedup = true;
+  } else if (name == "outbox-outside-txn") {
+    bugs->publish_outside_txn = true;
+  } else if (name == "compensate-unchecked") {
+    bugs->compensate_unchecked = true;
+  } else if (name == "refund-without-key") {
+    bugs->refund_without_key = true;
+  } else {
+    return "expected one of no-inbox-dedup, outbox-outside-txn, compensate-unchecked, "
+           "refund-without-key, got '" +
+           name + "'";
+  }
+  return "";
+}
 
 const char* saga_service_name(SagaService service) {
   const int i = static_cast<int>(service);
@@ -113,19 +141,27 @@ struct SagaServiceHost::Impl {
   std::unique_ptr<notification::NotificationService> notification;
 };
 
-SagaServiceHost::SagaServiceHost(SagaService service, io::Env& env)
+SagaServiceHost::SagaServiceHost(SagaService service, io::Env& env, const SagaBugs& bugs)
     : impl_(std::make_unique<Impl>()) {
   impl_->env = &env;
   switch (service) {
-    case SagaService::kOrchestrator:
-      impl_->orchestrator = std::make_unique<saga::Orchestrator>(env);
+    case SagaService::kOrchestrator: {
+      saga::OrchestratorOptions o;
+      o.bug_no_inbox_dedup = bugs.no_inbox_dedup;
+      o.bug_publish_outside_txn = bugs.publish_outside_txn;
+      o.bug_compensate_unchecked = bugs.compensate_unchecked;
+      impl_->orchestrator = std::make_unique<saga::Orchestrator>(env, o);
       break;
+    }
     case SagaService::kInventory:
       impl_->inventory = std::make_unique<inventory::InventoryService>(env);
       break;
-    case SagaService::kPayment:
-      impl_->payment = std::make_unique<payment::PaymentService>(env);
+    case SagaService::kPayment: {
+      payment::PaymentOptions o;
+      o.bug_refund_without_key = bugs.refund_without_key;
+      impl_->payment = std::make_unique<payment::PaymentService>(env, o);
       break;
+    }
     case SagaService::kNotification:
       impl_->notification = std::make_unique<notification::NotificationService>(env);
       break;

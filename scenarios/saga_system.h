@@ -9,6 +9,8 @@
 // itself, each on the store sessions of one client slot (through the fault proxies, so kill -9
 // of PostgreSQL and Redis and the Kafka mock's broker faults hit them). System options:
 //   shape = "nodes" (default) | "embedded"
+//   bug = "no-inbox-dedup" | "outbox-outside-txn" | "compensate-unchecked" |
+//         "refund-without-key"   (a known-bug variant, docs/known-bugs.md; nodes shape only)
 #pragma once
 
 #include <memory>
@@ -24,6 +26,16 @@ enum class SagaService : int { kOrchestrator = 0, kInventory, kPayment, kNotific
 constexpr int kSagaServices = 4;
 const char* saga_service_name(SagaService service);
 
+// The known-bug switches of the saga services (all off: the correct system).
+struct SagaBugs {
+  bool no_inbox_dedup = false;
+  bool publish_outside_txn = false;
+  bool compensate_unchecked = false;
+  bool refund_without_key = false;
+};
+// Sets the switch named `name` (the `bug` system option). Returns "" or what was expected.
+std::string parse_saga_bug(const std::string& name, SagaBugs* bugs);
+
 constexpr int kMaxSagaServiceStartAttempts = 1000;
 constexpr std::int64_t kSagaServiceStartRetryNs = 100 * io::kNsPerMs;
 
@@ -31,7 +43,7 @@ constexpr std::int64_t kSagaServiceStartRetryNs = 100 * io::kNsPerMs;
 // with bounded retries while its stores are unreachable. The host keeps it alive.
 class SagaServiceHost {
  public:
-  SagaServiceHost(SagaService service, io::Env& env);
+  SagaServiceHost(SagaService service, io::Env& env, const SagaBugs& bugs = {});
   ~SagaServiceHost();
   SagaServiceHost(const SagaServiceHost&) = delete;
   SagaServiceHost& operator=(const SagaServiceHost&) = delete;

@@ -2,8 +2,9 @@
 // temporary directory: bad arguments get clear errors and exit 2; a sweep of a passing scenario
 // exits 0 with a summary table, sweep.json and an index; a sweep of the built-in buggy selftest
 // exits 1 and prints every failing seed with its reproduce command (which, run again, fails the
-// same way); each deliberately broken backend's scenario fails within a few seeds, and shrink
-// reduces that failure (a smaller reproduction, same failure, within its run budget).
+// same way); each deliberately broken backend's scenario, and each saga known-bug variant that
+// has a TOML form, fails within a few seeds, and shrink reduces that failure (a smaller
+// reproduction, same failure, within its run budget).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -112,8 +113,9 @@ TEST_F(SweepCli, FailingSeedsComeWithTheirReproduceCommand) {
 }
 
 // Sweeps a broken-mode scenario; returns the out-dir of its first failing seed ("" if none).
-std::string first_failure(const std::string& scenario, const std::string& out_dir, Ran* r) {
-  *r = faultline("sweep " + scenario + " --seeds 1..5 --jobs 2 --out " + out_dir);
+std::string first_failure(const std::string& scenario, const std::string& out_dir,
+                          const std::string& seeds, Ran* r) {
+  *r = faultline("sweep " + scenario + " --seeds " + seeds + " --jobs 2 --out " + out_dir);
   const nlohmann::json sweep = read_json(fs::path(out_dir) / "sweep.json");
   if (!sweep.is_object()) return "";
   for (const auto& s : sweep["seeds"]) {
@@ -122,10 +124,11 @@ std::string first_failure(const std::string& scenario, const std::string& out_di
   return "";
 }
 
-void expect_caught_and_shrunk(const std::string& scenario, const std::string& out_dir) {
+void expect_caught_and_shrunk(const std::string& scenario, const std::string& out_dir,
+                              const std::string& seeds = "1..5") {
   Ran r;
-  const std::string failing = first_failure(scenario, out_dir, &r);
-  ASSERT_EQ(r.code, 1) << "the broken system must fail within 5 seeds\n" << r.output;
+  const std::string failing = first_failure(scenario, out_dir, seeds, &r);
+  ASSERT_EQ(r.code, 1) << "the broken system must fail within seeds " << seeds << "\n" << r.output;
   ASSERT_FALSE(failing.empty());
   const Ran s = faultline("shrink " + failing + " --budget 12");
   ASSERT_EQ(s.code, 0) << s.output;
@@ -151,6 +154,19 @@ TEST_F(SweepCli, KafkaCommitBeforeProcessingIsCaughtAndShrunk) {
 
 TEST_F(SweepCli, ReplicaReadsAsPrimaryIsCaughtAndShrunk) {
   expect_caught_and_shrunk("bug-replica-reads-as-primary", out("replica"));
+}
+
+// The saga system's known bugs as TOML variants of saga-orders (docs/known-bugs.md).
+TEST_F(SweepCli, SagaWithoutInboxDedupIsCaughtAndShrunk) {
+  expect_caught_and_shrunk("saga-orders-bug-no-inbox-dedup", out("inbox"), "1..10");
+}
+
+TEST_F(SweepCli, SagaRefundWithoutKeyIsCaughtAndShrunk) {
+  expect_caught_and_shrunk("saga-orders-bug-refund-without-key", out("refund"), "1..10");
+}
+
+TEST_F(SweepCli, SagaCompensateUncheckedIsCaughtAndShrunk) {
+  expect_caught_and_shrunk("saga-orders-bug-compensate-unchecked", out("compensate"), "1..10");
 }
 
 }  // namespace
