@@ -3,6 +3,8 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <memory>
+
 #include "real/fd_wait.h"
 #include "real/node_runtime.h"
 #include "system/io/assert.h"
@@ -10,8 +12,12 @@
 namespace fl::real {
 namespace {
 
+// One produce's delivery report. Heap-allocated: when produce() stops waiting before the report
+// arrives (an outage longer than the wait), it marks the record abandoned and the report, served
+// later by some rd_kafka_poll on this thread, frees it instead of writing into a dead frame.
 struct Delivery {
   bool done = false;
+  bool abandoned = false;
   rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
   rd_kafka_msg_status_t status = RD_KAFKA_MSG_STATUS_NOT_PERSISTED;
   int partition = 0;
@@ -20,6 +26,10 @@ struct Delivery {
 
 void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   auto* d = static_cast<Delivery*>(m->_private);
+  if (d->abandoned) {
+    delete d;
+    return;
+  }
   d->err = m->err;
   d->status = rd_kafka_message_status(m);
   d->partition = m->partition;
@@ -144,21 +154,26 @@ io::Result<io::ProducedAt> KafkaLog::produce(const std::string& topic, const std
   }
   auto p = producer();
   if (!p.is_ok()) return p.status();
-  Delivery d;
+  auto owned = std::make_unique<Delivery>();
   const rd_kafka_resp_err_t e = rd_kafka_producev(
       p.value(), RD_KAFKA_V_TOPIC(topic.c_str()),
       RD_KAFKA_V_KEY(const_cast<char*>(key.data()), key.size()),
       RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(&d), RD_KAFKA_V_END);
+      RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_OPAQUE(owned.get()), RD_KAFKA_V_END);
   if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return io::Status::failed(io::ErrorKind::kUnavailable, rd_kafka_err2str(e), true);
   }
-  // The delivery report arrives within delivery.timeout.ms; `d` must outlive it, so wait.
+  // The delivery report should arrive within delivery.timeout.ms; wait a little longer.
   const std::int64_t limit = steady_now_ns() + (options_.delivery_timeout_ms + 5000) * 1000000LL;
-  while (!d.done && steady_now_ns() < limit) {
+  while (!owned->done && steady_now_ns() < limit) {
     if (rd_kafka_poll(p.value(), 0) == 0) fiber_sleep();
   }
-  FL_ASSERT_MSG(d.done, "librdkafka gave no delivery report");
+  if (!owned->done) {
+    // The record may still be delivered: the report will free it (see Delivery).
+    owned.release()->abandoned = true;
+    return io::Status::indeterminate(io::ErrorKind::kTimeout, "no delivery report in time");
+  }
+  const Delivery d = *owned;
   if (d.status == RD_KAFKA_MSG_STATUS_PERSISTED && d.err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     return io::ProducedAt{d.partition, d.offset};
   }

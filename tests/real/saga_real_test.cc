@@ -1,9 +1,9 @@
 // Proves the saga-orders workload, nemesis and checker in real mode: scenarios/saga-orders-real
 // runs the orchestrator and the three participants (hosted by the workload, "embedded") on real
 // PostgreSQL 15, Redis and the librdkafka mock cluster started for the run, while PostgreSQL and
-// Redis are killed with -9 and restarted mid-run. The run must pass: every saga ends completed
-// or compensated and the saga-orders checker finds no violation; the history must show the
-// kills and restarts of both servers, and sagas completed.
+// Redis are killed with -9 and restarted mid-run and Kafka's brokers go down and up. The run must
+// pass: every saga ends completed or compensated and the saga-orders checker finds no violation;
+// the history must show the kills and restarts of all three, and sagas completed.
 #include <gtest/gtest.h>
 
 #include "scenarios/harness_run.h"
@@ -30,7 +30,7 @@ TEST(SagaReal, OrderSagasSurviveKillNineOfPostgresAndRedis) {
   std::string why = r.usage_error;
   for (const auto& p : r.problems) why += "\n" + p;
   ASSERT_EQ(r.verdict, Verdict::kPass) << why;
-  for (const char* node : {"pg1", "redis"}) {
+  for (const char* node : {"pg1", "redis", "kafka"}) {
     EXPECT_GE(nemesis_ops(r, "start-kill", node), 1) << node;
     EXPECT_GE(nemesis_ops(r, "stop-kill", node), 1) << node;
   }
