@@ -18,42 +18,6 @@ using nlohmann::json;
 
 constexpr const char* kServiceNames[kSagaServices] = {"orchestrator", "inventory", "payment",
                                                       "notification"};
-constexpr std::size_t kPrefixLength = 7;  // "/sagas/"
-
-io::Response json_response(int status, const json& body) { return {status, body.dump()}; }
-
-json view_json(const saga::SagaView& v) {
-  json steps = json::array();
-  for (const auto& s : v.steps) steps.push_back({{"name", s.name}, {"state", to_string(s.state)}});
-  return {{"saga_id", v.saga_id},   {"type", v.type}, {"status", to_string(v.status)},
-          {"step", v.current_step}, {"steps", steps}, {"error", v.error},
-          {"version", v.version}};
-}
-
-io::Response start_saga(saga::Orchestrator* orchestrator, const io::Request& req) {
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object() || !body.value("type", json()).is_string()) {
-    return json_response(400, {{"error", "expected {type, data, idempotency_key}"}});
-  }
-  saga::StartSagaRequest start;
-  start.type = body["type"].get<std::string>();
-  start.data_json = body.contains("data") ? body["data"].dump() : "{}";
-  if (body.contains("idempotency_key") && body["idempotency_key"].is_string()) {
-    start.idempotency_key = body["idempotency_key"].get<std::string>();
-  }
-  auto started = orchestrator->start(start);
-  if (started.is_ok()) {
-    return json_response(
-        201, {{"saga_id", started.value().saga_id}, {"created", started.value().created}});
-  }
-  const io::Status& s = started.status();
-  if (s.kind() == io::ErrorKind::kInvalidArgument) {
-    return json_response(400, {{"error", s.message()}});
-  }
-  if (s.is_failed()) return json_response(503, {{"error", s.message()}, {"outcome", "failed"}});
-  return json_response(500, {{"error", s.message()}, {"outcome", "indeterminate"}});
-}
-
 // Every incarnation of every service node of one run (kept alive between restarts: the old
 // incarnation's fibers are gone once the node restarts, so replacing it is safe).
 using Hosts = std::map<std::string, std::unique_ptr<SagaServiceHost>>;
@@ -184,20 +148,6 @@ io::Status SagaServiceHost::start() {
 }
 
 saga::Orchestrator* SagaServiceHost::orchestrator() { return impl_->orchestrator.get(); }
-
-io::Handler saga_orchestrator_handler(saga::Orchestrator* orchestrator) {
-  FL_ASSERT(orchestrator != nullptr);
-  return [orchestrator](const io::Request& req) -> io::Response {
-    if (req.method == "POST" && req.path == "/sagas") return start_saga(orchestrator, req);
-    if (req.method == "GET" && req.path.rfind("/sagas/", 0) == 0) {
-      auto got = orchestrator->get(req.path.substr(kPrefixLength));
-      if (!got.is_ok()) return json_response(503, {{"error", got.status().message()}});
-      if (!got.value()) return json_response(404, {{"error", "no such saga"}});
-      return json_response(200, view_json(*got.value()));
-    }
-    return json_response(404, {{"error", "no route"}});
-  };
-}
 
 void register_saga_system() {
   register_system({"saga",

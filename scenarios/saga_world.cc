@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "scenarios/saga_system.h"
+
 namespace fl::scenarios {
 namespace {
 
@@ -119,7 +121,10 @@ void SagaWorld::service_main(int node, io::Env& env) {
   FL_ASSERT_MSG(false, kNodeNames[node] << " could not start");
 }
 
-io::Handler SagaWorld::orchestrator_handler(saga::Orchestrator* orchestrator) {
+// Defined here (declared in saga_system.h) so that both SagaWorld and the harness' saga system
+// serve the one handler; saga_tests compile this file without the rest of fl_scenarios.
+io::Handler saga_orchestrator_handler(saga::Orchestrator* orchestrator) {
+  FL_ASSERT(orchestrator != nullptr);
   return [orchestrator](const io::Request& req) -> io::Response {
     if (req.method == "POST" && req.path == "/sagas") {
       json body = json::parse(req.body, nullptr, false);
@@ -151,6 +156,10 @@ io::Handler SagaWorld::orchestrator_handler(saga::Orchestrator* orchestrator) {
     }
     return json_response(404, {{"error", "no route"}});
   };
+}
+
+io::Handler SagaWorld::orchestrator_handler(saga::Orchestrator* orchestrator) {
+  return saga_orchestrator_handler(orchestrator);
 }
 
 sim::RunReport SagaWorld::run(const std::function<void(io::Env&)>& driver) {
