@@ -93,6 +93,7 @@ std::vector<std::string> RealFaultPort::nodes() const {
   std::set<std::string> all;
   for (const auto& [name, node] : nodes_) all.insert(name);
   for (const auto& [name, node] : controlled_) all.insert(name);
+  for (const auto& [name, node] : processes_) all.insert(name);
   return std::vector<std::string>(all.begin(), all.end());  // stable, sorted
 }
 
@@ -103,6 +104,27 @@ std::string RealFaultPort::add_controlled_node(ControlledNode node) {
   }
   const std::string name = node.name;
   controlled_.emplace(name, std::move(node));
+  return "";
+}
+
+std::string RealFaultPort::add_process_node(ProcessNode node) {
+  if (node.name.empty() || node.name == kHarness || known(node.name) || !node.kill ||
+      !node.restart || !node.pause || !node.resume || node.network_refusal.empty()) {
+    return "real fault port: bad or duplicate process node '" + node.name + "'";
+  }
+  if (nodes_.size() + controlled_.size() + processes_.size() >= kMaxNodes) {
+    return "real fault port: at most " + std::to_string(kMaxNodes) + " nodes";
+  }
+  const std::string name = node.name;
+  processes_.emplace(name, std::move(node));
+  return "";
+}
+
+std::string RealFaultPort::process_network_refusal(const std::vector<std::string>& names) const {
+  for (const auto& name : names) {
+    const auto it = processes_.find(name);
+    if (it != processes_.end()) return it->second.network_refusal;
+  }
   return "";
 }
 
@@ -150,6 +172,9 @@ std::string RealFaultPort::stall(TcpProxy& proxy, Direction direction) {
 std::string RealFaultPort::partition(const std::vector<std::vector<std::string>>& groups) {
   std::map<std::string, std::size_t> group_of;
   std::size_t harness_group = 0;
+  for (const auto& group : groups) {
+    if (std::string r = process_network_refusal(group); !r.empty()) return "partition: " + r;
+  }
   for (std::size_t g = 0; g < groups.size(); ++g) {
     for (const auto& name : groups[g]) {
       if (!known(name)) return "partition: unknown node '" + name + "'";
@@ -201,6 +226,9 @@ TcpProxy* RealFaultPort::link_proxy(const std::string& a, const std::string& b, 
 }
 
 std::string RealFaultPort::block_one_way(const std::string& from, const std::string& to) {
+  if (std::string r = process_network_refusal({from, to}); !r.empty()) {
+    return "block_one_way: " + r;
+  }
   if (controlled_.count(from) || controlled_.count(to)) {
     return "block_one_way: the kafka mock can only be cut off both ways (use a partition)";
   }
@@ -220,6 +248,9 @@ std::string RealFaultPort::set_link_faults(const std::string& a, const std::stri
   if (faults.loss > 0 || faults.duplicate > 0) {
     return "set_link_faults: real mode cannot lose or duplicate bytes inside a TCP stream "
            "(TCP turns loss into delay); use delay/jitter, or a partition";
+  }
+  if (std::string r = process_network_refusal({a, b}); !r.empty()) {
+    return "set_link_faults: " + r;
   }
   const std::string& other = a == kHarness ? b : a;
   if ((a == kHarness || b == kHarness) && controlled_.count(other)) {
@@ -254,6 +285,19 @@ std::string RealFaultPort::heal_network() {
 }
 
 std::string RealFaultPort::kill(const std::string& node, bool lose_unsynced) {
+  if (const auto p = processes_.find(node); p != processes_.end()) {
+    if (killed_.count(node)) return "kill: " + node + " is already killed";
+    if (lose_unsynced) {
+      return "kill " + node +
+             ": a service process keeps nothing unsynced of its own (its state "
+             "is in its stores); kill the stores with lose_unsynced instead";
+    }
+    const std::string error = p->second.kill();
+    if (!error.empty()) return "kill " + node + ": " + error;
+    paused_processes_.erase(node);
+    killed_.insert(node);
+    return "";
+  }
   if (controlled_.count(node)) {
     if (killed_.count(node)) return "kill: " + node + " is already killed";
     if (lose_unsynced)
@@ -280,6 +324,13 @@ std::string RealFaultPort::kill(const std::string& node, bool lose_unsynced) {
 }
 
 std::string RealFaultPort::restart(const std::string& node) {
+  if (const auto p = processes_.find(node); p != processes_.end()) {
+    if (!killed_.count(node)) return "restart: " + node + " is not killed";
+    const std::string error = p->second.restart();
+    if (!error.empty()) return "restart " + node + ": " + error;
+    killed_.erase(node);
+    return "";
+  }
   if (controlled_.count(node)) {
     if (!killed_.count(node)) return "restart: " + node + " is not killed";
     killed_.erase(node);
@@ -295,6 +346,15 @@ std::string RealFaultPort::restart(const std::string& node) {
 }
 
 std::string RealFaultPort::pause(const std::string& node) {
+  if (const auto p = processes_.find(node); p != processes_.end()) {
+    if (killed_.count(node) || paused_processes_.count(node)) {
+      return "pause: " + node + " is not running";
+    }
+    const std::string error = p->second.pause();
+    if (!error.empty()) return "pause " + node + ": " + error;
+    paused_processes_.insert(node);
+    return "";
+  }
   if (controlled_.count(node)) return "pause " + node + ": " + controlled_.at(node).pause_refusal;
   const Node* n = find(node);
   if (n == nullptr) return "pause: unknown node '" + node + "'";
@@ -309,6 +369,12 @@ std::string RealFaultPort::pause(const std::string& node) {
 }
 
 std::string RealFaultPort::resume(const std::string& node) {
+  if (const auto p = processes_.find(node); p != processes_.end()) {
+    if (!paused_processes_.count(node)) return "resume: " + node + " is not paused";
+    paused_processes_.erase(node);
+    const std::string error = p->second.resume();
+    return error.empty() ? "" : "resume " + node + ": " + error;
+  }
   const auto it = paused_.find(node);
   if (it == paused_.end()) return "resume: " + node + " is not paused";
   const std::string error = resume_pids(it->second);
@@ -325,8 +391,16 @@ std::string RealFaultPort::heal_all() {
   std::vector<std::string> paused;
   for (const auto& [name, pids] : paused_) paused.push_back(name);
   for (const auto& name : paused) append_error(&error, resume(name));
-  const std::vector<std::string> killed(killed_.begin(), killed_.end());  // sorted: pg first
-  for (const auto& name : killed) append_error(&error, restart(name));
+  const std::set<std::string> thawed = paused_processes_;
+  for (const auto& name : thawed) append_error(&error, resume(name));
+  // Stores first (sorted: pg before redis), then the services that need them.
+  const std::vector<std::string> killed(killed_.begin(), killed_.end());
+  for (const auto& name : killed) {
+    if (!processes_.count(name)) append_error(&error, restart(name));
+  }
+  for (const auto& name : killed) {
+    if (processes_.count(name)) append_error(&error, restart(name));
+  }
   return error;
 }
 

@@ -22,6 +22,10 @@
 // with the reason. A plain kill is always a kill -9, whatever that loses (a Redis with appendonly
 // no loses everything, as in simulation). Clocks: refused (a real server's clock cannot be
 // skewed without faketime).
+// Process nodes (add_process_node: the services of a system under test run as child processes of
+// the harness, service_process.h): kill, restart, pause and resume go to their hooks; heal_all
+// restarts killed stores before killed processes (a service starts only once its stores serve).
+// A partition, one-way block or link fault naming a process node is refused with its reason.
 //
 // Threading: call from one thread (the harness' fiber thread). sleep_until_ns parks the fiber
 // through the io::Clock given. Restarts block the calling thread for the script's duration
@@ -75,6 +79,15 @@ struct ControlledNode {
   std::string pause_refusal;  // why it cannot be paused
 };
 
+// A node that is a child process of the harness (a service, service_process.h): kill (SIGKILL),
+// restart (start again and wait until it serves), pause (SIGSTOP) and resume through hooks.
+// Network faults naming it are refused with `network_refusal`.
+struct ProcessNode {
+  std::string name;
+  std::function<std::string()> kill, restart, pause, resume;
+  std::string network_refusal;
+};
+
 class RealFaultPort final : public nemeses::FaultPort {
  public:
   static constexpr std::size_t kMaxNodes = 16;
@@ -88,6 +101,8 @@ class RealFaultPort final : public nemeses::FaultPort {
 
   // Adds a hook-controlled node. Returns "" or why not (a duplicate name).
   std::string add_controlled_node(ControlledNode node);
+  // Adds a process node. Returns "" or why not (a duplicate name, a missing hook).
+  std::string add_process_node(ProcessNode node);
   // Where clients reach `node` (its client proxy). REQUIRES: a server node.
   std::uint16_t client_port(const std::string& node) const;
   TcpProxy& client_proxy(const std::string& node);
@@ -126,14 +141,18 @@ class RealFaultPort final : public nemeses::FaultPort {
   TcpProxy* link_proxy(const std::string& a, const std::string& b, bool* a_is_client);
   std::string stall(TcpProxy& proxy, Direction direction);
   bool known(const std::string& name) const {
-    return nodes_.count(name) > 0 || controlled_.count(name) > 0;
+    return nodes_.count(name) > 0 || controlled_.count(name) > 0 || processes_.count(name) > 0;
   }
+  // The refusal of a network fault naming a process node, or "".
+  std::string process_network_refusal(const std::vector<std::string>& names) const;
   std::string controlled_fault(const std::string& op, const std::string& node, bool down);
 
   io::Clock& clock_;
   std::map<std::string, Node> nodes_;
   std::vector<Link> links_;
   std::map<std::string, ControlledNode> controlled_;
+  std::map<std::string, ProcessNode> processes_;
+  std::set<std::string> paused_processes_;
   std::set<std::string> partitioned_;  // controlled nodes down because of a partition
   std::set<std::string> killed_;
   std::map<std::string, std::vector<pid_t>> paused_;
