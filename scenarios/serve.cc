@@ -12,6 +12,7 @@
 #include "real/node_runtime.h"
 #include "real/stores_from_env.h"
 #include "scenarios/cli.h"
+#include "scenarios/serve_topics.h"
 #include "system/api/inventory_api.h"
 #include "system/api/notification_api.h"
 #include "system/api/payment_api.h"
@@ -21,7 +22,7 @@
 namespace fl::scenarios {
 namespace {
 
-constexpr const char* kHealthTopic = "faultline.health";
+constexpr const char* kHealthTopic = kServeHealthTopic;
 constexpr std::int64_t kStopPollNs = 50 * io::kNsPerMs;
 constexpr std::int64_t kStopGraceNs = 200 * io::kNsPerMs;
 
@@ -62,12 +63,18 @@ io::Status open_stores(const ServeConfig& config, real::KafkaMockCluster* mock, 
   } else {
     o.brokers = config.kafka;
   }
+  if (config.kafka_topics_provisioned) {
+    io::Clock* clock = &slot->node->env().clock;
+    o.create_topic_via = [clock, brokers = o.brokers](const std::string& t, int n) {
+      return check_provisioned_topic(*clock, brokers, t, n);
+    };
+  }
   slot->events = std::make_unique<real::KafkaLog>(o);
   io::Env& env = slot->node->env();
   env.sql = slot->sql.get();
   env.cache = slot->cache.get();
   env.events = slot->events.get();
-  return slot->events->create_topic(kHealthTopic, 1);
+  return io::Status::ok();
 }
 
 // Creates and runs the named service and registers its routes and metrics.
@@ -113,6 +120,20 @@ io::Status start_slot(Slot* slot) {
       [&](notification::NotificationService& s) { api::add_notification_routes(router, s, log); });
 }
 
+// Starts the slot's service, retrying (bounded) while its stores are unreachable: a service
+// started beside a database that is still starting (or restarting) waits for it.
+io::Status start_with_retries(Slot* slot) {
+  io::Status s = io::Status::ok();
+  for (int attempt = 1; attempt <= kMaxServeStartAttempts; ++attempt) {
+    s = slot->events->create_topic(kHealthTopic, 1);
+    if (s.is_ok()) s = start_slot(slot);
+    if (s.is_ok() || s.kind() == io::ErrorKind::kInvalidArgument) return s;
+    slot->log->warn("start failed, retrying", {{"attempt", attempt}, {"error", s.to_string()}});
+    slot->node->env().clock.sleep_ns(kServeStartRetryNs);
+  }
+  return s;
+}
+
 std::unique_ptr<Slot> make_slot(const ServeConfig& config, const std::string& name,
                                 std::uint64_t seed) {
   auto slot = std::make_unique<Slot>();
@@ -140,7 +161,7 @@ int serve_main(const ServeConfig& config, real::KafkaMockCluster* mock) {
     slots.push_back(make_slot(config, name, seed + slots.size()));
     Slot& slot = *slots.back();
     io::Status s = open_stores(config, mock, &slot);
-    if (s.is_ok()) s = start_slot(&slot);
+    if (s.is_ok()) s = start_with_retries(&slot);
     if (!s.is_ok()) {
       slot.log->error("start failed", {{"error", s.to_string()}});
       return kExitHarness;

@@ -2,13 +2,20 @@
 // services on the real/ runtime, with PostgreSQL (PgStore), Redis (RedisCache) and Kafka
 // (KafkaLog, or librdkafka's in-process mock cluster with `--kafka mock`).
 //
-//   faultline serve [saga|inventory|payment|notification|all ...] [--port-base N]
-//                   [--pg CONNINFO] [--redis URL] [--kafka BROKERS|mock] [--log-level L]
+//   faultline serve [saga|inventory|payment|notification|all ...] [--port-base N] [--port P]
+//                   [--pg CONNINFO] [--redis URL] [--kafka BROKERS|mock]
+//                   [--kafka-topics create|provisioned] [--log-level L]
 //
 // Ports: saga N, inventory N+1, payment N+2, notification N+3 (N = 8080 by default, as in the
-// seeds; 0 = ephemeral ports, logged). Configuration: flags first, then the environment:
+// seeds; 0 = ephemeral ports, logged); `--port P` serves the one service named on P instead.
+// Configuration: flags first, then the environment:
 //   POSTGRES_URL (a libpq URI), else the PG* variables; REDIS_URL; KAFKA_BROKERS ("mock" allowed);
+//   KAFKA_TOPICS (create: the services create their topics, the default; provisioned: the
+//   operator created them and the services only check they exist, serve_topics.h);
 //   LOG_LEVEL (debug|info|warn|error, default info); FL_PORT_BASE.
+// Start-up: while a store is unreachable a service retries its start (init and recovery) every
+// kServeStartRetryNs, at most kMaxServeStartAttempts times, then exits with status 3. It listens
+// only once it has started, so a port that answers belongs to a recovered service.
 // Limits: the HTTP transport (real/http_rpc.h) listens on 127.0.0.1 only; `--kafka mock` is a
 // cluster inside this process, so services that must share it run in one `serve` process.
 // Logs: JSON lines on stderr (api/log.h). SIGINT/SIGTERM: stop accepting, finish the requests in
@@ -30,13 +37,20 @@ inline const std::vector<std::string> kServeServices = {"saga", "inventory", "pa
                                                         "notification"};
 
 struct ServeConfig {
-  std::vector<std::string> services;  // a subset of kServeServices, in that order
-  int port_base = 8080;               // 0: ephemeral
-  std::string pg;                     // libpq conninfo or URI; "" = PG* variables
-  std::string redis;                  // redis://host:port
-  std::string kafka;                  // bootstrap servers, or "mock"
+  std::vector<std::string> services;      // a subset of kServeServices, in that order
+  int port_base = 8080;                   // 0: ephemeral
+  int port = 0;                           // the one service's port (--port); 0: from port_base
+  std::string pg;                         // libpq conninfo or URI; "" = PG* variables
+  std::string redis;                      // redis://host:port
+  std::string kafka;                      // bootstrap servers, or "mock"
+  bool kafka_topics_provisioned = false;  // --kafka-topics provisioned: only check they exist
   api::LogLevel log_level = api::LogLevel::kInfo;
 };
+
+// The topic each service's /health probe produces to (created like the services' own topics).
+inline constexpr const char* kServeHealthTopic = "faultline.health";
+constexpr int kMaxServeStartAttempts = 300;
+constexpr std::int64_t kServeStartRetryNs = 200 * 1000 * 1000;
 
 using GetEnv = std::function<const char*(const char*)>;
 

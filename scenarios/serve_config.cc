@@ -22,6 +22,16 @@ std::string parse_port_base(const std::string& text, int* out) {
   return "";
 }
 
+std::string parse_port(const std::string& text, std::size_t services, int* out) {
+  std::uint64_t v = 0;
+  if (!parse_u64(text, &v) || v < 1024 || v > 65535) {
+    return "--port must be in 1024..65535, got '" + text + "'";
+  }
+  if (services != 1) return "--port serves one service: name exactly one";
+  *out = static_cast<int>(v);
+  return "";
+}
+
 }  // namespace
 
 std::string parse_serve_config(const std::vector<std::string>& args, const GetEnv& getenv,
@@ -29,17 +39,19 @@ std::string parse_serve_config(const std::vector<std::string>& args, const GetEn
   FL_ASSERT(config != nullptr);
   constexpr std::size_t kMaxArgs = 64;
   if (args.size() > kMaxArgs) return "too many arguments";
-  std::string port_base, log_level;
+  std::string port_base, port, log_level, topics;
   bool all = false;
   std::vector<std::string> named;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    const bool takes_value =
-        a == "--port-base" || a == "--pg" || a == "--redis" || a == "--kafka" || a == "--log-level";
+    const bool takes_value = a == "--port-base" || a == "--port" || a == "--pg" || a == "--redis" ||
+                             a == "--kafka" || a == "--kafka-topics" || a == "--log-level";
     if (takes_value) {
       if (i + 1 >= args.size()) return a + " needs a value";
       const std::string& v = args[++i];
       if (a == "--port-base") port_base = v;
+      if (a == "--port") port = v;
+      if (a == "--kafka-topics") topics = v;
       if (a == "--pg") config->pg = v;
       if (a == "--redis") config->redis = v;
       if (a == "--kafka") config->kafka = v;
@@ -62,6 +74,15 @@ std::string parse_serve_config(const std::vector<std::string>& args, const GetEn
     const std::string e = parse_port_base(port_base, &config->port_base);
     if (!e.empty()) return e;
   }
+  if (!port.empty()) {
+    const std::string e = parse_port(port, config->services.size(), &config->port);
+    if (!e.empty()) return e;
+  }
+  if (topics.empty()) topics = from_env(getenv, "KAFKA_TOPICS");
+  if (!topics.empty() && topics != "create" && topics != "provisioned") {
+    return "--kafka-topics (KAFKA_TOPICS) must be create or provisioned, got '" + topics + "'";
+  }
+  config->kafka_topics_provisioned = topics == "provisioned";
   if (config->pg.empty()) config->pg = from_env(getenv, "POSTGRES_URL");
   if (config->redis.empty()) config->redis = from_env(getenv, "REDIS_URL");
   if (config->kafka.empty()) config->kafka = from_env(getenv, "KAFKA_BROKERS");
@@ -75,14 +96,22 @@ std::string parse_serve_config(const std::vector<std::string>& args, const GetEn
     if (!level) return "log level must be debug, info, warn or error, got '" + log_level + "'";
     config->log_level = *level;
   }
+  if (config->kafka_topics_provisioned && config->kafka == "mock") {
+    return "--kafka-topics provisioned needs brokers of their own, not --kafka mock (the mock "
+           "starts empty inside this process)";
+  }
   FL_ASSERT(!config->services.empty());
   return "";
 }
 
 std::uint16_t serve_port(const ServeConfig& config, const std::string& service) {
-  if (config.port_base == 0) return 0;
   const auto it = std::find(kServeServices.begin(), kServeServices.end(), service);
   FL_ASSERT(it != kServeServices.end());
+  if (config.port != 0) {
+    FL_ASSERT_EQ(config.services.size(), 1u);
+    return static_cast<std::uint16_t>(config.port);
+  }
+  if (config.port_base == 0) return 0;
   return static_cast<std::uint16_t>(config.port_base + (it - kServeServices.begin()));
 }
 

@@ -77,5 +77,36 @@ TEST(ServeConfig, BadInputIsAClearError) {
             "no Kafka: pass --kafka host:port[,host:port] (or 'mock') or set KAFKA_BROKERS");
 }
 
+// Real mode runs each service as its own process on a port of the harness' choosing, against
+// topics the harness created: --port and --kafka-topics provisioned (or KAFKA_TOPICS).
+TEST(ServeConfig, OneServiceOnItsOwnPortWithProvisionedTopics) {
+  Env env{{{"REDIS_URL", "redis://a:1"}, {"KAFKA_BROKERS", "b:2"}}};
+  ServeConfig c;
+  ASSERT_EQ(parse({"inventory", "--port", "23456", "--kafka-topics", "provisioned"}, env, &c), "");
+  EXPECT_EQ(c.services, std::vector<std::string>{"inventory"});
+  EXPECT_EQ(serve_port(c, "inventory"), 23456);
+  EXPECT_TRUE(c.kafka_topics_provisioned);
+  env.vars["KAFKA_TOPICS"] = "provisioned";
+  ASSERT_EQ(parse({"saga"}, env, &c), "");
+  EXPECT_TRUE(c.kafka_topics_provisioned);
+  EXPECT_EQ(serve_port(c, "saga"), 8080);
+  ASSERT_EQ(parse({"saga", "--kafka-topics", "create"}, env, &c), "");
+  EXPECT_FALSE(c.kafka_topics_provisioned);
+}
+
+TEST(ServeConfig, BadPortOrTopicModeIsAClearError) {
+  Env env{{{"REDIS_URL", "redis://a:1"}, {"KAFKA_BROKERS", "b:2"}}};
+  ServeConfig c;
+  EXPECT_EQ(parse({"--port", "23456"}, env, &c), "--port serves one service: name exactly one");
+  EXPECT_EQ(parse({"saga", "payment", "--port", "23456"}, env, &c),
+            "--port serves one service: name exactly one");
+  EXPECT_EQ(parse({"saga", "--port", "80"}, env, &c), "--port must be in 1024..65535, got '80'");
+  EXPECT_EQ(parse({"saga", "--kafka-topics", "maybe"}, env, &c),
+            "--kafka-topics (KAFKA_TOPICS) must be create or provisioned, got 'maybe'");
+  EXPECT_EQ(parse({"saga", "--kafka", "mock", "--kafka-topics", "provisioned"}, env, &c),
+            "--kafka-topics provisioned needs brokers of their own, not --kafka mock (the mock "
+            "starts empty inside this process)");
+}
+
 }  // namespace
 }  // namespace fl::scenarios
