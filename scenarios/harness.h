@@ -43,10 +43,14 @@ struct StoreTopology {
 
 // A node of a system under test (e.g. the saga orchestrator). `main` runs at every start of the
 // node with the node's Env (which carries the stores named here) and serves through Transport.
+// Real mode runs the node as a child process instead: `faultline <process_args...>` plus the
+// store addresses and its port (scenarios/harness_real.h); empty process_args: simulation only.
 struct ServiceNode {
   std::string name;
   std::function<void(io::Env&)> main;
   bool sql = false, cache = false, events = false;
+  std::vector<std::string> process_args;                  // e.g. {"serve", "inventory"}
+  std::vector<std::pair<std::string, int>> kafka_topics;  // real mode creates them first
 };
 
 struct Topology {

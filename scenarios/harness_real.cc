@@ -1,11 +1,15 @@
 // The harness runtime in real mode (see harness_real.h).
 #include "scenarios/harness_real.h"
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <map>
 
 #include "real/fault/kafka_mock_node.h"
 #include "real/fault/process_control.h"
 #include "real/fault/real_fault_port.h"
+#include "real/fault/service_process.h"
 #include "real/fault/throwaway_servers.h"
 #include "real/fiber_runtime.h"
 #include "real/kafka_log.h"
@@ -36,6 +40,18 @@ std::string psql_settings(std::uint16_t port, const std::string& settings) {
          "\" -c \"SELECT pg_reload_conf()\"";
 }
 
+// The `faultline` executable that runs service nodes: $FL_FAULTLINE, else this process when it is
+// faultline itself. "" when neither.
+std::string faultline_binary() {
+  if (const char* e = std::getenv("FL_FAULTLINE"); e != nullptr && *e != '\0') return e;
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  if (n <= 0) return "";
+  const std::string path(self, static_cast<std::size_t>(n));
+  const auto slash = path.rfind('/');
+  return path.substr(slash == std::string::npos ? 0 : slash + 1) == "faultline" ? path : "";
+}
+
 class RealRuntime final : public Runtime {
  public:
   static constexpr std::size_t kIdlePgConnectionsPerClient = 2;
@@ -63,6 +79,19 @@ class RealRuntime final : public Runtime {
 
  private:
   std::string check_topology() const;
+  // Creates the services' topics, picks their ports and registers them as process nodes.
+  std::string build_services();
+  // Starts every service process and waits until each serves. "" or the first error.
+  std::string start_services();
+  // Stops every service process; problems for any that had died by itself.
+  void stop_services(RuntimeReport* report);
+  nlohmann::json service_stats() const;
+  bool is_service(const std::string& name) const {
+    for (const auto& s : services_) {
+      if (s->spec().name == name) return true;
+    }
+    return false;
+  }
 
   RuntimeOptions options_;
   Topology topology_;
@@ -71,7 +100,9 @@ class RealRuntime final : public Runtime {
   std::int64_t start_ns_ = clock_.monotonic_ns();
   std::unique_ptr<fault::ThrowawayServers> servers_;
   std::unique_ptr<fault::KafkaMockNode> kafka_;
-  std::unique_ptr<fault::RealFaultPort> port_;  // destroyed before the servers and Kafka
+  // The service nodes as child processes (stopped by their destructors if run() did not).
+  std::vector<std::unique_ptr<fault::ServiceProcess>> services_;
+  std::unique_ptr<fault::RealFaultPort> port_;  // destroyed before the services, servers, Kafka
   real::RealNode* harness_ = nullptr;
   std::map<int, std::unique_ptr<RealClientSlot>> clients_;
   bool ran_ = false;
@@ -91,9 +122,20 @@ std::string RealRuntime::check_topology() const {
   if (p != "off" && p != "everysec" && p != "always") {
     return "topology.redis_persistence: expected \"off\", \"everysec\" or \"always\"";
   }
-  if (!topology_.services.empty()) {
-    return "topology.system: real mode runs the stores only so far; service node '" +
-           topology_.services.front().name + "' cannot run in real mode yet";
+  for (const ServiceNode& node : topology_.services) {
+    if (node.process_args.empty()) {
+      return "topology.system: service node '" + node.name +
+             "' has no process form, so it cannot run in real mode (known-bug switches, "
+             "system_options.bug, exist in simulation only)";
+    }
+    if ((node.sql && st.pg_servers < 1) || (node.cache && !st.redis) ||
+        (node.events && !st.kafka)) {
+      return "topology: service node '" + node.name + "' needs a store the topology lacks";
+    }
+  }
+  if (topology_.services.size() > fault::RealFaultPort::kMaxNodes / 2) {
+    return "topology.system: real mode runs at most " +
+           std::to_string(fault::RealFaultPort::kMaxNodes / 2) + " service processes";
   }
   return "";
 }
@@ -145,7 +187,83 @@ std::string RealRuntime::build() {
     kafka_ = std::make_unique<fault::KafkaMockNode>(1);
     error = port_->add_controlled_node(kafka_->controlled_node("kafka"));
   }
+  if (error.empty()) error = build_services();
   return error.empty() ? "" : "real mode: " + error;
+}
+
+std::string RealRuntime::build_services() {
+  if (topology_.services.empty()) return "";
+  const std::string binary = faultline_binary();
+  if (binary.empty()) {
+    return "service nodes run as `faultline serve` processes: set FL_FAULTLINE to the faultline "
+           "executable (or run from faultline itself)";
+  }
+  io::Random ports = random_.fork("service ports");
+  std::vector<std::uint16_t> taken;
+  for (const ServiceNode& node : topology_.services) {
+    for (const auto& [topic, partitions] : node.kafka_topics) {
+      const io::Status created = kafka_->create_topic(topic, partitions);
+      if (!created.is_ok()) return "kafka topic " + topic + ": " + created.to_string();
+    }
+    const std::uint16_t port =
+        fault::pick_service_port(taken, [&ports] { return ports.below(1ULL << 32); });
+    if (port == 0) return "no free loopback port for service '" + node.name + "'";
+    taken.push_back(port);
+    fault::ServiceProcessSpec spec;
+    spec.name = node.name;
+    spec.port = port;
+    spec.log_path = servers_->dir() + "/" + node.name + ".log";
+    spec.argv = {binary};
+    spec.argv.insert(spec.argv.end(), node.process_args.begin(), node.process_args.end());
+    spec.argv.insert(spec.argv.end(), {"--port", std::to_string(port), "--log-level", "info"});
+    if (node.sql)
+      spec.argv.insert(spec.argv.end(),
+                       {"--pg", fault::pg_conninfo(port_->client_port("pg1"), "postgres")});
+    if (node.cache) {
+      spec.argv.insert(
+          spec.argv.end(),
+          {"--redis", "redis://127.0.0.1:" + std::to_string(port_->client_port("redis"))});
+    }
+    if (node.events) {
+      spec.argv.insert(spec.argv.end(),
+                       {"--kafka", kafka_->bootstraps(), "--kafka-topics", "provisioned"});
+    }
+    services_.push_back(std::make_unique<fault::ServiceProcess>(std::move(spec), clock_));
+    if (std::string e = port_->add_process_node(services_.back()->process_node()); !e.empty()) {
+      return e;
+    }
+  }
+  return "";
+}
+
+std::string RealRuntime::start_services() {
+  for (auto& service : services_) {
+    if (std::string e = service->start(); !e.empty()) return e;
+  }
+  return "";
+}
+
+void RealRuntime::stop_services(RuntimeReport* report) {
+  for (auto& service : services_) {
+    std::string why;
+    if (service->died(&why)) {
+      report->problems.push_back("service " + service->spec().name + " ended by itself (" + why +
+                                 "); log " + service->spec().log_path);
+    }
+    service->stop();
+  }
+}
+
+nlohmann::json RealRuntime::service_stats() const {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& service : services_) {
+    const fault::ServiceProcessSpec& spec = service->spec();
+    out[spec.name] = {{"port", spec.port},
+                      {"starts", service->starts()},
+                      {"unexpected_exits", service->unexpected_exits()},
+                      {"log", spec.log_path}};
+  }
+  return out;
 }
 
 io::Env& RealRuntime::client_env(int client) {
@@ -186,21 +304,28 @@ RuntimeReport RealRuntime::run(std::function<void(Runtime&)> driver) {
   ran_ = true;
   RuntimeReport report;
   real::run_fibers([&] {
-    real::RealNode harness("harness", options_.seed, {}, 0);
+    std::map<std::string, std::string> peers;  // the service processes, by node name
+    for (const auto& service : services_) {
+      peers[service->spec().name] = "127.0.0.1:" + std::to_string(service->spec().port);
+    }
+    real::RealNode harness("harness", options_.seed, peers, 0);
     harness_ = &harness;
+    const std::string started = start_services();
     start_ns_ = clock_.monotonic_ns();
     try {
-      driver(*this);
+      if (started.empty()) driver(*this);
     } catch (const std::exception& e) {
       report.problems.push_back(std::string("harness: the driver threw: ") + e.what());
     }
+    if (!started.empty()) report.problems.push_back("real mode: " + started);
     report.elapsed_ns = now_ns();
+    stop_services(&report);
     clients_.clear();  // sessions close on the fiber thread
     harness_ = nullptr;
   });
   nlohmann::json proxies = nlohmann::json::object();
   for (const auto& name : port_->nodes()) {
-    if (name == "kafka") continue;  // no proxy: the mock's own controls
+    if (name == "kafka" || is_service(name)) continue;  // no proxy of their own
     const fault::ProxyStats s = port_->client_proxy(name).stats();
     proxies[name] = {{"accepted", s.accepted},
                      {"refused", s.refused},
@@ -208,8 +333,10 @@ RuntimeReport RealRuntime::run(std::function<void(Runtime&)> driver) {
                      {"bytes_to_server", s.forwarded_bytes[0]},
                      {"bytes_to_client", s.forwarded_bytes[1]}};
   }
-  report.stats = {
-      {"elapsed_ns", report.elapsed_ns}, {"servers_dir", servers_->dir()}, {"proxies", proxies}};
+  report.stats = {{"elapsed_ns", report.elapsed_ns},
+                  {"servers_dir", servers_->dir()},
+                  {"proxies", proxies},
+                  {"services", service_stats()}};
   report.trace_lines.push_back("real mode: servers in " + servers_->dir());
   return report;
 }

@@ -10,8 +10,19 @@
 // mock cluster ("kafka", real/fault/kafka_mock_node.h): kill, restart and partitions take its
 // brokers down and up, link delay sets its round-trip time; it cannot be paused.
 //
-// Refused with a message naming the key: more than two PostgreSQL servers, and service nodes
-// (systems beyond the raw stores); real mode runs stores only so far.
+// Service nodes of a system under test (ServiceNode, harness.h) run as child processes:
+// `faultline <process_args> --port P --pg <pg1's proxy> --redis <redis' proxy> --kafka <mock
+// bootstraps> --kafka-topics provisioned` (the production face, scenarios/serve.h), one per node
+// on a free loopback port, with the topics the node declares created on the mock first. The
+// executable is $FL_FAULTLINE, else this process when it is faultline. They start before the
+// driver (each must answer GET /health), the harness' Transport reaches them by node name over
+// HTTP, nemeses kill -9 / restart / SIGSTOP / SIGCONT them (real/fault/service_process.h), and
+// they are stopped and reaped after the driver (and by the runtime's destructor on any path).
+// A service that ended by itself is a harness problem; logs are <servers dir>/<node>.log.
+//
+// Refused with a message naming the key: more than two PostgreSQL servers; service nodes
+// without a process form (simulation-only known-bug switches). Partitions, one-way blocks and
+// link faults naming a service process are refused when injected (real_fault_port.h).
 #pragma once
 
 #include <memory>

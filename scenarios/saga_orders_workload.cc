@@ -1,13 +1,14 @@
 // The `saga-orders` workload: clients start order sagas (order_processing: reserve -> charge ->
 // notify) through the orchestrator — over Transport at node "orchestrator" when the saga system
-// runs as service nodes, or through the orchestrator's public API when the workload hosts the
-// services itself ("embedded", for real mode). Each start op retries with the order's own
-// idempotency key (bounded) and completes ok (acknowledged, value = saga id), fail (every attempt
-// refused definitely) or info (unknown). After the heal phase the final op "check" waits
-// (bounded) until no saga is unfinished, reads the final state from the services' stores
-// (sagas, stock, reservations, ledger, notifications) and judges it with the saga-orders
-// checker (saga_check.h) against what the clients saw: ok iff there is no violation; otherwise
-// fail with every violation in the op's error (the harness reports a final op that never
+// runs as service nodes ("nodes": the simulated RPC, POST /sagas; "http": the seeds' HTTP API,
+// POST /api/v1/sagas, as real mode's `faultline serve` processes answer it), or through the
+// orchestrator's public API when the workload hosts the services itself ("embedded"). Each start op
+// retries with the order's own idempotency key (bounded) and completes ok (acknowledged, value =
+// saga id), fail (every attempt refused definitely) or info (unknown). After the heal phase the
+// final op "check" waits (bounded) until no saga is unfinished, reads the final state from the
+// services' stores (sagas, stock, reservations, ledger, notifications) and judges it with the
+// saga-orders checker (saga_check.h) against what the clients saw: ok iff there is no violation;
+// otherwise fail with every violation in the op's error (the harness reports a final op that never
 // completes ok as a failed run).
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,7 @@ constexpr std::int64_t kFenceDrainPollNs =
 
 struct SagaOrdersState {
   bool embedded = false;
+  bool http = false;  // services = "http": the seeds' API paths
   int skus = 4;
   std::int64_t stock_per_sku = 60;
   int decline_one_in = 10;
@@ -73,12 +75,14 @@ io::Result<std::string> start_once(SagaOrdersState& st, io::Env& env, const json
     return started.value().saga_id;
   }
   auto called = env.transport.call(saga_service_name(SagaService::kOrchestrator),
-                                   {"POST", "/sagas", body.dump()},
+                                   {"POST", st.http ? "/api/v1/sagas" : "/sagas", body.dump()},
                                    env.clock.deadline_after_ns(kCallTimeoutNs));
   if (!called.is_ok()) return called.status();
   json reply = json::parse(called.value().body, nullptr, false);
   const int status = called.value().status;
-  if (status == 201 && reply.is_object() && reply.value("saga_id", json()).is_string()) {
+  // 201 created; 200 (the seeds' API) an earlier attempt with this key had created it.
+  if ((status == 201 || status == 200) && reply.is_object() &&
+      reply.value("saga_id", json()).is_string()) {
     return reply["saga_id"].get<std::string>();
   }
   if (status == 400 || status == 503) {
@@ -283,6 +287,7 @@ std::unique_ptr<workloads::Workload> make_saga_orders(const workloads::Options& 
                                                       std::string* error) {
   SagaOrdersState s;
   s.embedded = r.at("services").get<std::string>() == "embedded";
+  s.http = r.at("services").get<std::string>() == "http";
   s.skus = r.at("skus").get<int>();
   s.stock_per_sku = r.at("stock_per_sku").get<std::int64_t>();
   s.decline_one_in = r.at("decline_one_in").get<int>();
@@ -318,8 +323,9 @@ void register_saga_orders_workload() {
        "nodes",
        0,
        0,
-       {"nodes", "embedded"},
-       "saga services as service nodes (system \"saga\") or hosted by the workload"},
+       {"nodes", "http", "embedded"},
+       "saga services as service nodes (system \"saga\"; \"http\": through the seeds' HTTP "
+       "API, as real mode's service processes serve it) or hosted by the workload"},
       {"skus", OptionSpec::Kind::kInt, 4, 1, 100, {}, "number of skus"},
       {"stock_per_sku", OptionSpec::Kind::kInt, 60, 0, 1000000, {}, "initial stock per sku"},
       {"decline_one_in", OptionSpec::Kind::kInt, 10, 1, 1000000, {}, "one card in N declined"},

@@ -6,10 +6,12 @@
 
 #include "scenarios/harness.h"
 #include "scenarios/saga_extension.h"
+#include "scenarios/serve.h"
 #include "system/inventory/inventory_service.h"
 #include "system/io/assert.h"
 #include "system/notification/notification_service.h"
 #include "system/payment/payment_service.h"
+#include "system/saga/messages.h"
 
 namespace fl::scenarios {
 namespace {
@@ -18,6 +20,8 @@ using nlohmann::json;
 
 constexpr const char* kServiceNames[kSagaServices] = {"orchestrator", "inventory", "payment",
                                                       "notification"};
+// Each service's name for `faultline serve` (real mode runs the nodes as such processes).
+constexpr const char* kServeNames[kSagaServices] = {"saga", "inventory", "payment", "notification"};
 // Every incarnation of every service node of one run (kept alive between restarts: the old
 // incarnation's fibers are gone once the node restarts, so replacing it is safe).
 using Hosts = std::map<std::string, std::unique_ptr<SagaServiceHost>>;
@@ -55,6 +59,14 @@ std::string build_saga_system(const json& options, Topology* topology) {
     ServiceNode node;
     node.name = kServiceNames[i];
     node.sql = node.cache = node.events = true;
+    if (!any_bug) {  // the known-bug switches exist in simulation only
+      node.process_args = {"serve", kServeNames[i]};
+      node.kafka_topics = {{saga::kInventoryCommands, saga::kTopicPartitions},
+                           {saga::kPaymentCommands, saga::kTopicPartitions},
+                           {saga::kNotificationCommands, saga::kTopicPartitions},
+                           {saga::kReplies, saga::kTopicPartitions},
+                           {kServeHealthTopic, 1}};
+    }
     node.main = [hosts, service, bugs](io::Env& env) {
       auto& slot = (*hosts)[saga_service_name(service)];
       slot.reset();  // the previous incarnation (its fibers died with it)

@@ -4,10 +4,13 @@
 // any node, and their main (construct, recover, run, serve) runs again at every restart. Clients
 // reach the orchestrator over Transport at node "orchestrator" (POST /sagas, GET /sagas/<id>).
 //
-// Real mode cannot run service nodes yet (scenarios/harness_real.cc refuses them), so the system
-// also has an "embedded" shape: no nodes; the saga-orders workload hosts the four services
-// itself, each on the store sessions of one client slot (through the fault proxies, so kill -9
-// of PostgreSQL and Redis and the Kafka mock's broker faults hit them). System options:
+// In real mode the same nodes run as child processes, `faultline serve saga|inventory|payment|
+// notification` (scenarios/harness_real.h), that nemeses kill -9, restart and pause; clients
+// reach the orchestrator over HTTP with the seeds' API (workload option services = "http").
+// The known-bug switches exist in simulation only (no process form). The system also has an
+// "embedded" shape: no nodes; the saga-orders workload hosts the four services itself, each on
+// the store sessions of one client slot (through the fault proxies, so kill -9 of PostgreSQL and
+// Redis and the Kafka mock's broker faults hit them). System options:
 //   shape = "nodes" (default) | "embedded"
 //   bug = "no-inbox-dedup" | "outbox-outside-txn" | "compensate-unchecked" |
 //         "refund-without-key"   (a known-bug variant, docs/known-bugs.md; nodes shape only)
