@@ -44,12 +44,15 @@ void SimNetwork::set_link(int from, int to, LinkConfig config) {
   overrides_[{from, to}] = config;
 }
 
+const LinkConfig* SimNetwork::override_of(int from, int to) const {
+  if (overrides_.empty()) return nullptr;
+  auto it = overrides_.find({from, to});
+  return it == overrides_.end() ? nullptr : &it->second;
+}
+
 const LinkConfig& SimNetwork::link(int from, int to) const {
-  if (!overrides_.empty()) {
-    auto it = overrides_.find({from, to});
-    if (it != overrides_.end()) return it->second;
-  }
-  return default_link_;
+  const LinkConfig* faulted = override_of(from, to);
+  return faulted != nullptr ? *faulted : default_link_;
 }
 
 void SimNetwork::set_blocked(int from, int to, bool blocked) {

@@ -63,6 +63,8 @@ class SimNetwork {
 
   LinkConfig& default_link() { return default_link_; }
   void set_link(int from, int to, LinkConfig config);
+  // The per-link override of from -> to (set_link), or nullptr when the link uses the default.
+  const LinkConfig* override_of(int from, int to) const;
   void clear_link_overrides() { overrides_.clear(); }
   void set_blocked(int from, int to, bool blocked);
   bool blocked(int from, int to) const;

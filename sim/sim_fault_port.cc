@@ -27,9 +27,9 @@ void SimFaultPort::add_durability(const std::string& node, std::function<void()>
   durability_[node] = Durability{std::move(keep_written), std::move(model)};
 }
 
-void SimFaultPort::add_service_node(const std::string& node) {
+void SimFaultPort::add_store_node(const std::string& node) {
   FL_ASSERT_MSG(sim_.find_node(node) >= 0, "unknown node " << node);
-  service_nodes_.insert(node);
+  stores_.insert(node);
 }
 
 std::string SimFaultPort::durability_model(const std::string& node) const {
@@ -48,10 +48,10 @@ std::string SimFaultPort::refuse(FaultKind kind) const {
       return "";
     case FaultKind::kLinkFaults:
       for (const auto& t : targets_) {
-        if (service_nodes_.count(t) == 0) return "";
+        if (stores_.count(t) == 0) return "";
       }
-      return "every target is a simulated store reached over a ServiceLink, which does not "
-             "model message loss, duplication or delay";
+      return "every target is a simulated store, and stores talk to each other only by "
+             "replication, which link faults do not affect";
     case FaultKind::kLoseUnsynced:
       for (const auto& t : targets_) {
         if (durability_.count(t) > 0) return "";
@@ -122,11 +122,9 @@ std::string SimFaultPort::set_link_faults(const std::string& a, const std::strin
   const int nb = na < 0 ? -1 : target(b, &error);
   if (nb < 0) return error;
   if (na == nb) return "a link needs two different nodes";
-  for (const auto* name : {&a, &b}) {
-    if (service_nodes_.count(*name) > 0) {
-      return "link faults on '" + *name + "': its clients use a ServiceLink, which does not " +
-             "model loss, duplication or delay";
-    }
+  if (stores_.count(a) > 0 && stores_.count(b) > 0) {
+    return "link faults between '" + a + "' and '" + b + "': both are simulated stores, which " +
+           "talk to each other only by replication (not affected by link faults)";
   }
   if (faults.loss < 0 || faults.loss > 1 || faults.duplicate < 0 || faults.duplicate > 1 ||
       faults.delay_ns < 0 || faults.jitter_ns < 0) {
@@ -243,7 +241,7 @@ void add_store_nodes(SimFaultPort& port, pg::PgCluster& cluster) {
   for (int node = 0; node < cluster.sim()->node_count(); ++node) {
     if (!cluster.is_server(node)) continue;
     const std::string& name = cluster.sim()->node_name(node);
-    port.add_service_node(name);
+    port.add_store_node(name);
     // A kill -9 loses PostgreSQL's WAL buffers (shared memory) as a power loss does, so a
     // process kill keeps nothing more than what the WAL writer had flushed.
     port.add_durability(name, nullptr,
@@ -254,7 +252,7 @@ void add_store_nodes(SimFaultPort& port, pg::PgCluster& cluster) {
 
 void add_store_nodes(SimFaultPort& port, redis::RedisServer& server) {
   const std::string& name = server.sim()->node_name(server.node());
-  port.add_service_node(name);
+  port.add_store_node(name);
   switch (server.options().persistence) {
     case redis::Persistence::kOff:
       return;  // nothing is ever synced, so there is nothing unsynced to lose on purpose
@@ -269,7 +267,8 @@ void add_store_nodes(SimFaultPort& port, redis::RedisServer& server) {
 }
 
 void add_store_nodes(SimFaultPort& port, kafka::KafkaBroker& broker) {
-  port.add_service_node(broker.sim()->node_name(broker.node()));
+  // The broker's logs are durable at once: no durability model, so lose_unsynced is refused.
+  port.add_store_node(broker.sim()->node_name(broker.node()));
 }
 
 }  // namespace fl::sim

@@ -5,10 +5,14 @@
 //  - partition / block_one_way: blocked directed links of the SimNetwork (a blocked link drops
 //    every message, so partitioned callers see timeouts, as over a real network). partition()
 //    replaces every link block this port made;
-//  - set_link_faults: (refused for service nodes, see add_service_node) a per-link LinkConfig
-//  override on both directions, built from the
+//  - set_link_faults: a per-link LinkConfig override on both directions, built from the
 //    default link: loss and duplication probabilities, delay added to both latency bounds and
-//    jitter widening the upper bound;
+//    jitter widening the upper bound. Messages between nodes (SimNetwork) are lost, duplicated
+//    and delayed as such; connections to a simulated store (PostgreSQL, Redis, Kafka: a
+//    ServiceLink) see the same override as TCP does (service_link.h): added delay, loss as
+//    retransmission delay, duplicates discarded. Refused between two store nodes (see
+//    add_store_node): stores talk to each other only by replication, which link faults do
+//    not affect;
 //  - kill: Simulator::crash (fibers unwind, volatile state is dropped, durable state stays);
 //    restart: Simulator::restart (start-up and so recovery runs again);
 //  - kill without lose_unsynced models kill -9 of a process: what the process had written to
@@ -71,10 +75,9 @@ class SimFaultPort final : public nemeses::FaultPort {
                         std::int64_t drift_ppm) override;
   std::string heal_all() override;
 
-  // Declares that clients reach `node` through a ServiceLink (the simulated PostgreSQL, Redis
-  // and Kafka servers): such links model latency, partitions and pauses but not loss,
-  // duplication or added delay, so set_link_faults on them returns an error saying so.
-  void add_service_node(const std::string& node);
+  // Declares that `node` is a simulated store server (PostgreSQL, Redis, Kafka), which clients
+  // reach over ServiceLinks.
+  void add_store_node(const std::string& node);
 
   // What lose_unsynced loses on `node` ("" if it has no durability model).
   std::string durability_model(const std::string& node) const;
@@ -92,15 +95,15 @@ class SimFaultPort final : public nemeses::FaultPort {
   Simulator& sim_;
   std::vector<std::string> targets_;
   std::map<std::string, Durability> durability_;
-  std::set<std::string> service_nodes_;
+  std::set<std::string> stores_;
   std::set<std::pair<int, int>> blocked_;  // directed links this port blocked
   std::set<int> killed_;
   std::set<int> paused_;
   std::set<int> skewed_;
 };
 
-// Declares a simulated store's server nodes to the port: service nodes (no link faults) with
-// their durability model (PostgreSQL: WAL flush rules; Redis: AOF persistence; Kafka: none, its
+// Declares a simulated store's server nodes to the port (add_store_node) with their durability
+// model (PostgreSQL: WAL flush rules; Redis: AOF persistence; Kafka: none, its
 // logs are durable at once, so lose_unsynced is refused for the broker).
 void add_store_nodes(SimFaultPort& port, pg::PgCluster& cluster);
 void add_store_nodes(SimFaultPort& port, redis::RedisServer& server);

@@ -4,7 +4,9 @@
 // start-up again (a new incarnation); a paused node stalls until resumed; set_clock moves the
 // node's wall clock; heal_all undoes all of it. Durability: a kill -9 of Redis with AOF everysec
 // keeps what it wrote, a kill with lose_unsynced loses the unsynced tail; nodes without a
-// durability model and Kafka refuse lose_unsynced; link faults on store nodes are refused.
+// durability model and Kafka refuse lose_unsynced. Link faults between a service node and a
+// store slow that node's store sessions (as TCP over a slow link) and heal with the network;
+// between two stores, or with stores as the only targets, they are refused.
 #include "sim/sim_fault_port.h"
 
 #include <gtest/gtest.h>
@@ -17,6 +19,7 @@ namespace fl::sim {
 namespace {
 
 using nemeses::FaultKind;
+constexpr std::int64_t kMs = io::kNsPerMs;
 
 struct Starts final : selftest::EchoObserver {
   void on_start(const std::string& node, std::uint64_t) override { ++starts[node]; }
@@ -160,6 +163,35 @@ int redis_survivors(bool lose_unsynced) {
 TEST(SimFaultPortStores, RedisKillKeepsWrittenAofLoseUnsyncedDropsIt) {
   EXPECT_EQ(redis_survivors(false), 20);
   EXPECT_EQ(redis_survivors(true), 0);
+}
+
+TEST(SimFaultPortStores, LinkFaultsOnAStoreLinkSlowThatNodesSessions) {
+  Simulator sim(SimOptions{});
+  redis::RedisServer server(&sim, "redis", redis::RedisOptions{});
+  kafka::KafkaBroker broker(&sim, "kafka", kafka::KafkaOptions{});
+  const int app = sim.add_node("app", [](io::Env&) {});
+  sim.run([&](io::Env& env) {
+    SimFaultPort port(sim);
+    add_store_nodes(port, server);
+    add_store_nodes(port, broker);
+    EXPECT_EQ(port.refuse(FaultKind::kLinkFaults), "");
+    redis::SimKvCache from_app(&server, app, sim.random().fork(1));
+    redis::SimKvCache from_harness(&server, Simulator::kHarnessNode, sim.random().fork(2));
+    env.clock.sleep_ns(io::kNsPerMs);
+    EXPECT_EQ(port.set_link_faults("app", "redis", nemeses::LinkFaults{0, 0.5, 100 * kMs, 0}), "");
+    std::int64_t start = sim.now_ns();
+    EXPECT_TRUE(from_app.set("k", "v", io::SetCondition::kAlways, 0).is_ok());
+    EXPECT_GE(sim.now_ns() - start, 200 * kMs);  // both legs slowed; duplicates change nothing
+    EXPECT_LT(sim.now_ns() - start, 210 * kMs);
+    start = sim.now_ns();
+    EXPECT_TRUE(from_harness.get("k").is_ok());  // another path: not slowed
+    EXPECT_LT(sim.now_ns() - start, 10 * kMs);
+    EXPECT_EQ(port.heal_network(), "");
+    start = sim.now_ns();
+    EXPECT_TRUE(from_app.get("k").is_ok());
+    EXPECT_LT(sim.now_ns() - start, 10 * kMs);
+    EXPECT_NE(port.set_link_faults("redis", "kafka", nemeses::LinkFaults{0, 0, 100 * kMs, 0}), "");
+  });
 }
 
 TEST(SimFaultPortStores, StoreOnlyTargetsRefuseLinkFaults) {
