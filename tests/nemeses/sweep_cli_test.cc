@@ -169,4 +169,10 @@ TEST_F(SweepCli, SagaCompensateUncheckedIsCaughtAndShrunk) {
   expect_caught_and_shrunk("saga-orders-bug-compensate-unchecked", out("compensate"), "1..10");
 }
 
+// Needs link faults on the orchestrator's PostgreSQL connection (a ServiceLink): a slow COMMIT
+// leg is the window in which a kill loses a saga whose command was already produced.
+TEST_F(SweepCli, SagaOutboxOutsideTxnIsCaughtAndShrunk) {
+  expect_caught_and_shrunk("saga-orders-bug-outbox-outside-txn", out("outbox"), "1..10");
+}
+
 }  // namespace
