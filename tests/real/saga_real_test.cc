@@ -110,5 +110,18 @@ TEST(SagaReal, OrderSagasSurviveKillNineOfEachServiceProcess) {
   EXPECT_TRUE(left.empty()) << "left behind: " << (left.empty() ? "" : left.front());
 }
 
+TEST(SagaReal, KnownBugSwitchesAreRefusedInRealMode) {
+  RunOptions o;
+  o.scenario = "saga-orders-real-services";
+  o.seed = 1;
+  o.mode = "real";
+  o.overrides = {"topology.system_options.bug=\"no-inbox-dedup\""};
+  const RunResult r = run_toml_file(find_scenario_file("saga-orders-real-services"), o);
+  EXPECT_NE(r.usage_error.find("service node 'orchestrator' has no process form"),
+            std::string::npos)
+      << r.usage_error;
+  EXPECT_NE(r.usage_error.find("system_options.bug"), std::string::npos) << r.usage_error;
+}
+
 }  // namespace
 }  // namespace fl::scenarios
