@@ -3,7 +3,12 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
+#include <string_view>
+#include <tuple>
 #include <unordered_map>
+
+#include "checkers/lin_tables.h"
 
 namespace fl::checkers {
 namespace {
@@ -14,102 +19,6 @@ struct Entry {
   Entry* match = nullptr;  // call <-> return
   Entry* prev = nullptr;
   Entry* next = nullptr;
-};
-
-std::uint64_t mix(std::uint64_t z) {  // splitmix64's finaliser
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-// The set of linearized ops as bit words, with a Zobrist hash (the XOR of a fixed random key
-// per member) kept up to date in O(1) per change.
-class Bits {
- public:
-  explicit Bits(std::size_t n) : words_((n + 63) / 64, 0) {}
-  void set(std::size_t i) {
-    words_[i / 64] |= 1ULL << (i % 64);
-    hash_ ^= mix(i + 1);
-  }
-  void clear(std::size_t i) {
-    words_[i / 64] &= ~(1ULL << (i % 64));
-    hash_ ^= mix(i + 1);
-  }
-  std::uint64_t hash() const { return hash_; }
-  const std::vector<std::uint64_t>& words() const { return words_; }
-
- private:
-  std::vector<std::uint64_t> words_;
-  std::uint64_t hash_ = 0;
-};
-
-// The configurations (set of linearized ops, state) already explored, stored flat: an
-// open-addressing table of (hash, entry) over one arena of bit words, so a search step allocates
-// nothing and touches about one cache line. The table is kept at most half full, so every probe
-// sequence ends at an empty slot.
-class Visited {
- public:
-  explicit Visited(std::size_t words) : words_(words), slots_(kInitialSlots) {}
-  // Adds (bits, state); false if it was already there.
-  bool insert(const Bits& bits, std::uint32_t state) {
-    if ((states_.size() + 1) * 2 > slots_.size()) grow();
-    const std::uint64_t h = mix(bits.hash() ^ mix(state + 0x9E3779B97F4A7C15ULL));
-    const std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = h & mask;; i = (i + 1) & mask) {
-      Slot& s = slots_[i];
-      if (s.entry == kEmpty) {
-        s = Slot{h, static_cast<std::uint32_t>(states_.size())};
-        states_.push_back(state);
-        arena_.insert(arena_.end(), bits.words().begin(), bits.words().end());
-        return true;
-      }
-      if (s.hash == h && states_[s.entry] == state &&
-          std::equal(bits.words().begin(), bits.words().end(),
-                     arena_.begin() + static_cast<long>(s.entry * words_))) {
-        return false;
-      }
-    }
-  }
-
- private:
-  static constexpr std::size_t kInitialSlots = 1 << 10;
-  static constexpr std::uint32_t kEmpty = UINT32_MAX;
-  struct Slot {
-    std::uint64_t hash = 0;
-    std::uint32_t entry = kEmpty;
-  };
-  void grow() {
-    std::vector<Slot> old(slots_.size() * 2);
-    old.swap(slots_);
-    const std::size_t mask = slots_.size() - 1;
-    for (const Slot& s : old) {
-      if (s.entry == kEmpty) continue;
-      std::size_t i = s.hash & mask;
-      while (slots_[i].entry != kEmpty) i = (i + 1) & mask;
-      slots_[i] = s;
-    }
-  }
-  std::size_t words_;
-  std::vector<Slot> slots_;
-  std::vector<std::uint32_t> states_;  // per entry
-  std::vector<std::uint64_t> arena_;   // per entry, words_ words
-};
-
-// Model states as small numbers (the search compares and hashes them at every step).
-class StateIds {
- public:
-  std::uint32_t id(const std::string& s) {
-    auto it = ids_.find(s);
-    if (it != ids_.end()) return it->second;
-    it = ids_.emplace(s, static_cast<std::uint32_t>(texts_.size())).first;
-    texts_.push_back(&it->first);  // node-based map: keys never move
-    return it->second;
-  }
-  const std::string& text(std::uint32_t id) const { return *texts_[id]; }
-
- private:
-  std::unordered_map<std::string, std::uint32_t> ids_;
-  std::vector<const std::string*> texts_;
 };
 
 void lift(Entry* call) {
@@ -162,76 +71,250 @@ std::vector<Entry> build(const std::vector<LinOp>& ops, const std::vector<std::s
 }
 
 struct KeyResult {
-  Validity valid = Validity::kTrue;
-  std::vector<std::size_t> best;  // longest linearized prefix (partition-local op indexes)
+  Validity valid = Validity::kUnknown;  // kUnknown while undecided
+  std::vector<std::size_t> best;        // longest linearized prefix (partition-local op indexes)
   std::size_t stuck = 0;
   std::vector<std::string> states;
   std::uint64_t steps = 0;
 };
 
-KeyResult check_key(const std::vector<LinOp>& ops, const std::vector<std::size_t>& idx,
-                    const Model& model, const LinOptions& options) {
-  KeyResult result;
-  if (idx.empty()) return result;
-  std::vector<Entry> entries = build(ops, idx);
-  Entry* head = &entries[0];
-  Bits bits(idx.size());
-  Visited cache(bits.words().size());
-  StateIds state_ids;
+// The search over one key's ops, resumable: run() goes on where the last call stopped, so keys
+// searched in turns under a growing budget never repeat work.
+class KeySearch {
+ public:
+  KeySearch(const std::vector<LinOp>& ops, const std::vector<std::size_t>& idx, const Model& model)
+      : ops_(ops),
+        idx_(idx),
+        entries_(build(ops, idx)),
+        head_(&entries_[0]),
+        bits_(idx.size()),
+        cache_(bits_.words().size()),
+        space_(model.space()),
+        read_only_(idx.size()) {
+    for (std::size_t i = 0; i < idx.size(); ++i) read_only_[i] = model.read_only(ops[idx[i]]);
+    find_twins();
+    if (space_->prunes()) find_resets();
+    state_ = space_->init();
+    e_ = head_->next;
+    if (e_ == nullptr) result_.valid = Validity::kTrue;
+  }
+  // Searches until decided or `budget` more steps are spent. Returns the result so far.
+  const KeyResult& run(std::uint64_t budget);
+  std::uint64_t steps() const { return result_.steps; }
+
+ private:
+  static constexpr std::uint32_t kNoTwin = std::numeric_limits<std::uint32_t>::max();
   struct Frame {
     Entry* call;
     std::uint32_t state;
+    bool forced;  // a read-only op: if the search fails after it, it fails before it too
   };
-  std::vector<Frame> stack;
-  std::uint32_t state = state_ids.id(model.init());
-  std::string next;  // reused: the model writes each candidate state here
-  std::size_t best_depth = 0;
-  Entry* e = head->next;
-  while (head->next != nullptr) {
-    if (++result.steps > options.max_steps) {
-      result.valid = Validity::kUnknown;
-      return result;
+  void find_twins();
+  void find_resets();
+  bool viable(std::uint32_t op, std::uint32_t next);
+  void try_call();
+  void backtrack();
+
+  const std::vector<LinOp>& ops_;
+  const std::vector<std::size_t>& idx_;
+  std::vector<Entry> entries_;
+  Entry* head_;
+  lin::Bits bits_;
+  lin::Visited cache_;
+  std::unique_ptr<StateSpace> space_;
+  std::vector<char> read_only_;
+  std::vector<std::uint32_t> twin_;  // the previous identical unknown op, or kNoTwin
+  // For a read-only op of known outcome whose window overlaps few non-growing ops: those ops
+  // (the only ones that can undo growth before it). Empty optional: never pruned on.
+  std::vector<std::optional<std::vector<std::uint32_t>>> resets_;
+  std::vector<Frame> stack_;
+  std::uint32_t state_ = 0;
+  Entry* e_ = nullptr;
+  std::size_t best_depth_ = 0;
+  KeyResult result_;
+};
+
+const KeyResult& KeySearch::run(std::uint64_t budget) {
+  for (std::uint64_t spent = 0; result_.valid == Validity::kUnknown && spent < budget; ++spent) {
+    ++result_.steps;
+    if (e_->is_call) {
+      try_call();
+    } else {
+      backtrack();  // a return whose call is not linearized yet
     }
-    if (e->is_call) {
-      bool advanced = false;
-      if (model.step(state_ids.text(state), ops[idx[e->op]], &next)) {
-        bits.set(e->op);
-        const std::uint32_t next_id = state_ids.id(next);
-        if (cache.insert(bits, next_id)) {
-          stack.push_back({e, state});
-          state = next_id;
-          lift(e);
-          e = head->next;
-          advanced = true;
-          if (stack.size() > best_depth) {
-            best_depth = stack.size();
-            result.best.clear();
-            for (const Frame& f : stack) result.best.push_back(f.call->op);
-          }
-        } else {
-          bits.clear(e->op);
-        }
-      }
-      if (!advanced) e = e->next;
-      continue;
-    }
-    // A return whose call is not linearized yet: backtrack.
-    if (stack.empty()) {
-      result.valid = Validity::kFalse;
-      result.stuck = e->op;
-      return result;
-    }
-    if (stack.size() == best_depth && result.states.size() < 16)
-      result.states.push_back(state_ids.text(state));
-    const Frame top = stack.back();
-    stack.pop_back();
-    state = top.state;
-    bits.clear(top.call->op);
-    unlift(top.call);
-    e = top.call->next;
+    if (head_->next == nullptr) result_.valid = Validity::kTrue;
   }
-  return result;
+  return result_;
 }
+
+// Symmetry: two ops of unknown outcome with the same inputs, both called and pending, are
+// interchangeable (their returns are both at the end of time, and a model step sees only the
+// inputs), so configurations that linearize one or the other stand or fall together. The search
+// linearizes such twins in call order only: an unknown op waits while its earlier twin is
+// pending (the twin was called earlier, so it is pending exactly when it is not linearized).
+void KeySearch::find_twins() {
+  twin_.assign(idx_.size(), kNoTwin);
+  using Inputs = std::tuple<std::string_view, std::string_view, std::string_view, std::string_view,
+                            bool, bool>;
+  std::map<Inputs, std::uint32_t> last;
+  for (const Entry& en : entries_) {  // in list order, so calls come in call order
+    if (!en.is_call || en.match == nullptr) continue;
+    const LinOp& o = ops_[idx_[en.op]];
+    if (!o.unknown) continue;
+    const auto [it, added] = last.try_emplace(Inputs{o.f, o.a, o.b, o.out, o.ok, o.exists},
+                                              static_cast<std::uint32_t>(en.op));
+    if (!added) {
+      twin_[en.op] = it->second;
+      it->second = static_cast<std::uint32_t>(en.op);
+    }
+  }
+}
+
+// Pruning needs, for each read-only op g of known outcome, the non-growing ops that can still be
+// unlinearized when g is checked: g is checked only while it is called and no return has passed
+// in the list, so such ops overlap g (call <= g.ret and ret >= g.call). Ops are scanned by call
+// time with a running maximum of returns, so the scan stops where nothing earlier overlaps; a
+// window too crowded (or scanned too long) leaves g unpruned.
+void KeySearch::find_resets() {
+  constexpr std::size_t kMaxResets = 16, kMaxScan = 256;
+  resets_.assign(idx_.size(), std::nullopt);
+  std::vector<std::uint32_t> by_call;  // non-growing, non-read-only ops by call time
+  for (std::size_t i = 0; i < idx_.size(); ++i) {
+    if (!read_only_[i] && !space_->grows(ops_[idx_[i]])) by_call.push_back(i);
+  }
+  const auto call_of = [&](std::uint32_t i) { return ops_[idx_[i]].call; };
+  const auto ret_of = [&](std::uint32_t i) {
+    return ops_[idx_[i]].unknown ? LinOp::kNever : ops_[idx_[i]].ret;
+  };
+  std::stable_sort(by_call.begin(), by_call.end(),
+                   [&](std::uint32_t x, std::uint32_t y) { return call_of(x) < call_of(y); });
+  std::vector<std::int64_t> max_ret(by_call.size());
+  for (std::size_t j = 0; j < by_call.size(); ++j) {
+    max_ret[j] = std::max(j ? max_ret[j - 1] : std::int64_t{0}, ret_of(by_call[j]));
+  }
+  for (std::size_t g = 0; g < idx_.size(); ++g) {
+    const LinOp& o = ops_[idx_[g]];
+    if (!read_only_[g] || o.unknown) continue;
+    const auto end =
+        std::upper_bound(by_call.begin(), by_call.end(), o.ret,
+                         [&](std::int64_t t, std::uint32_t i) { return t < call_of(i); });
+    std::vector<std::uint32_t> found;
+    std::size_t scanned = 0;
+    bool ok = true;
+    for (auto j = static_cast<std::size_t>(end - by_call.begin());
+         j-- > 0 && max_ret[j] >= o.call;) {
+      if (++scanned > kMaxScan) ok = false;
+      if (ret_of(by_call[j]) >= o.call) found.push_back(by_call[j]);
+      if (!ok || found.size() > kMaxResets) {
+        ok = false;
+        break;
+      }
+    }
+    if (ok) resets_[g] = std::move(found);
+  }
+}
+
+// Whether linearizing `op` (not read-only), leading to `next`, can still succeed as far as the
+// model can tell: every called, unlinearized read-only op whose window no reset op can still
+// enter must be able to see what it saw by growth alone.
+bool KeySearch::viable(std::uint32_t op, std::uint32_t next) {
+  for (const Entry* x = head_->next; x != nullptr && x->is_call; x = x->next) {
+    const auto g = static_cast<std::uint32_t>(x->op);
+    if (g == op || !resets_[g]) continue;
+    bool reset_pending = false;
+    for (std::uint32_t r : *resets_[g]) reset_pending |= r != op && !bits_.test(r);
+    if (!reset_pending && !space_->may_grow_into(next, g, ops_[idx_[g]])) return false;
+  }
+  return true;
+}
+
+// Linearizes the call at e_ if its step is legal and the configuration it leads to is new, and
+// starts again from the first entry; otherwise moves on to the next entry.
+void KeySearch::try_call() {
+  const auto op = static_cast<std::uint32_t>(e_->op);
+  if (twin_[op] != kNoTwin && !bits_.test(twin_[op])) {
+    e_ = e_->next;
+    return;
+  }
+  const std::uint32_t next = space_->step(state_, op, ops_[idx_[op]]);
+  if (next != StateSpace::kIllegal && (resets_.empty() || read_only_[op] || viable(op, next))) {
+    bits_.set(op);
+    if (cache_.insert(bits_, next)) {
+      stack_.push_back({e_, state_, read_only_[op] != 0});
+      state_ = next;
+      lift(e_);
+      e_ = head_->next;
+      if (stack_.size() > best_depth_) {
+        best_depth_ = stack_.size();
+        result_.best.clear();
+        for (const Frame& f : stack_) result_.best.push_back(f.call->op);
+      }
+      return;
+    }
+    bits_.clear(op);
+  }
+  e_ = e_->next;
+}
+
+// Undoes the last linearization (and every forced one below it: the configuration before a
+// forced op fails when the one after it does) and tries the next call after it.
+void KeySearch::backtrack() {
+  if (stack_.empty()) {
+    result_.valid = Validity::kFalse;
+    result_.stuck = e_->op;
+    return;
+  }
+  if (stack_.size() == best_depth_ && result_.states.size() < 16)
+    result_.states.push_back(space_->text(state_));
+  Frame top = stack_.back();
+  for (;;) {
+    stack_.pop_back();
+    state_ = top.state;
+    bits_.clear(top.call->op);
+    unlift(top.call);
+    if (!top.forced || stack_.empty()) break;
+    top = stack_.back();
+  }
+  e_ = top.call->next;
+  // The bottom frame was forced, so the initial configuration fails: go on to the first return
+  // (every call has one), where the empty stack ends the search as invalid.
+  if (top.forced) {
+    e_ = head_->next;
+    while (e_->is_call) e_ = e_->next;
+  }
+}
+
+// Model::space()'s default: the model's string states, interned, with every transition
+// memoised (the search asks the same (state, op) question in many configurations, and a string
+// step is costly).
+class StringSpace : public StateSpace {
+ public:
+  explicit StringSpace(const Model& model) : model_(model) {}
+  std::uint32_t init() override { return id(model_.init()); }
+  std::uint32_t step(std::uint32_t state, std::uint32_t op_id, const LinOp& op) override {
+    std::uint32_t next = transitions_.find(state, op_id);
+    if (next == lin::Transitions::kAbsent) {
+      next = model_.step(*texts_[state], op, &next_) ? id(next_) : kIllegal;
+      transitions_.put(state, op_id, next);
+    }
+    return next;
+  }
+  std::string text(std::uint32_t state) const override { return *texts_[state]; }
+
+ private:
+  std::uint32_t id(const std::string& s) {
+    auto it = ids_.find(s);
+    if (it != ids_.end()) return it->second;
+    it = ids_.emplace(s, static_cast<std::uint32_t>(texts_.size())).first;
+    texts_.push_back(&it->first);  // node-based map: keys never move
+    return it->second;
+  }
+  const Model& model_;
+  std::unordered_map<std::string, std::uint32_t> ids_;
+  std::vector<const std::string*> texts_;
+  std::string next_;  // reused: the model writes each candidate state here
+  lin::Transitions transitions_;
+};
 
 }  // namespace
 
@@ -247,6 +330,10 @@ const char* to_string(Validity v) {
   return "unknown";
 }
 
+bool Model::read_only(const LinOp&) const { return false; }
+
+std::unique_ptr<StateSpace> Model::space() const { return std::make_unique<StringSpace>(*this); }
+
 std::string Model::describe(const LinOp& op) const {
   std::string s = op.f + "(" + op.a + (op.b.empty() ? "" : ", " + op.b) + ")";
   if (op.unknown) return s + " -> ?";
@@ -259,39 +346,48 @@ LinResult check_linearizable(const std::vector<LinOp>& ops, const Model& model,
                              LinOptions options) {
   std::map<std::string, std::vector<std::size_t>> by_key;  // ordered: reports are stable
   for (std::size_t i = 0; i < ops.size(); ++i) by_key[ops[i].key].push_back(i);
-  // Keys are searched round-robin under a doubling step budget, so the key that fails most
-  // cheaply is found first (a failing history needs only one failing key), and no key's long
-  // search starves the others. The re-searches cost at most about twice the final budget.
-  std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> undecided;
-  for (const auto& kv : by_key) undecided.push_back(&kv);
+  // Keys are searched in turns under a growing step budget, so the key that fails most cheaply
+  // is found first (a failing history needs only one failing key) and no key's long search
+  // starves the others. Searches are resumed, not restarted, so turns cost nothing extra.
+  struct Key {
+    const std::string* name;
+    const std::vector<std::size_t>* idx;
+    std::unique_ptr<KeySearch> search;
+  };
+  std::vector<Key> undecided;
+  for (const auto& [name, idx] : by_key) undecided.push_back({&name, &idx, nullptr});
   LinResult out;
+  const std::string* exhausted = nullptr;  // the first key whose search hit max_steps
   constexpr std::uint64_t kFirstBudget = 1000;
-  // One key: nothing to interleave with, so no re-searches.
-  for (std::uint64_t budget = undecided.size() == 1 ? options.max_steps : kFirstBudget;
-       !undecided.empty(); budget *= 4) {
-    const bool last_round = budget >= options.max_steps;
-    LinOptions round{std::min(budget, options.max_steps)};
-    std::vector<const std::pair<const std::string, std::vector<std::size_t>>*> still;
-    for (const auto* kv : undecided) {
-      KeyResult r = check_key(ops, kv->second, model, round);
-      out.steps += r.steps;
+  for (std::uint64_t budget = kFirstBudget; !undecided.empty();
+       budget = budget > options.max_steps / 4 ? options.max_steps : budget * 4) {
+    std::vector<Key> still;
+    for (Key& k : undecided) {
+      if (!k.search) k.search = std::make_unique<KeySearch>(ops, *k.idx, model);
+      const std::uint64_t before = k.search->steps();
+      const std::uint64_t allowed = options.max_steps - std::min(before, options.max_steps);
+      const KeyResult& r = k.search->run(std::min(budget, allowed));
+      out.steps += r.steps - before;
       if (r.valid == Validity::kTrue) continue;
       if (r.valid == Validity::kFalse) {
         out.valid = Validity::kFalse;
-        out.key = kv->first;
-        for (std::size_t local : r.best) out.linearized.push_back(kv->second[local]);
-        out.stuck_op = kv->second[r.stuck];
+        out.key = *k.name;
+        for (std::size_t local : r.best) out.linearized.push_back((*k.idx)[local]);
+        out.stuck_op = (*k.idx)[r.stuck];
         out.states_before = r.states;
         return out;  // false beats everything
       }
-      still.push_back(kv);
+      if (r.steps >= options.max_steps) {
+        if (exhausted == nullptr) exhausted = k.name;  // unknown, unless another key fails
+        continue;
+      }
+      still.push_back(std::move(k));
     }
     undecided.swap(still);
-    if (last_round && !undecided.empty()) {
-      out.valid = Validity::kUnknown;
-      out.key = undecided.front()->first;
-      return out;
-    }
+  }
+  if (exhausted != nullptr) {
+    out.valid = Validity::kUnknown;
+    out.key = *exhausted;
   }
   return out;
 }

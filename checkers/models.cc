@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "checkers/kv_space.h"
+
 namespace fl::checkers {
 namespace {
 
@@ -28,6 +30,10 @@ class CasRegister : public Model {
     }
     return false;
   }
+  bool read_only(const LinOp& op) const override {
+    if (op.f == "read") return true;
+    return op.f == "cas" && allow_cas_ && !op.unknown && !op.ok;
+  }
 
  private:
   bool allow_cas_;
@@ -52,6 +58,8 @@ class Kv : public Model {
     }
     return false;
   }
+  bool read_only(const LinOp& op) const override { return op.f == "get" || op.f == "read"; }
+  std::unique_ptr<StateSpace> space() const override { return std::make_unique<KvSpace>(); }
 };
 
 // A set of elements: add(a) / read -> out. The state is a JSON array of the elements' JSON texts
@@ -72,6 +80,7 @@ class Set : public Model {
     *next = canonical_set(elements.dump());
     return true;
   }
+  bool read_only(const LinOp& op) const override { return op.f == "read"; }
 };
 
 // A lock without owners (Knossos' mutex): acquire when free, release when held.
