@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <cstdlib>
 #include <memory>
 
 #include "real/fd_wait.h"
@@ -37,13 +38,23 @@ void on_delivery(rd_kafka_t*, const rd_kafka_message_t* m, void*) {
   d->done = true;
 }
 
+}  // namespace
+
+const char* kafka_log_level() {
+  const char* env = std::getenv("FL_KAFKA_LOG_LEVEL");
+  if (env != nullptr && env[0] >= '0' && env[0] <= '7' && env[1] == '\0') return env;
+  return "2";
+}
+
+namespace {
+
 rd_kafka_conf_t* base_conf(const KafkaOptions& o, std::string* error) {
   rd_kafka_conf_t* conf = rd_kafka_conf_new();
   char err[512];
   const std::map<std::string, std::string> settings = {
       {"bootstrap.servers", o.brokers},
       {"client.id", o.client_id},
-      {"log_level", "3"},
+      {"log_level", kafka_log_level()},
   };
   for (const auto& [k, v] : settings) {
     if (rd_kafka_conf_set(conf, k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
@@ -280,7 +291,7 @@ KafkaMockCluster::KafkaMockCluster(int brokers) {
   char err[512];
   FL_ASSERT(rd_kafka_conf_set(conf, "test.mock.num.brokers", std::to_string(brokers).c_str(), err,
                               sizeof err) == RD_KAFKA_CONF_OK);
-  set(conf, "log_level", "3");
+  set(conf, "log_level", kafka_log_level());
   handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   FL_ASSERT_MSG(handle_ != nullptr, err);
   rd_kafka_mock_cluster_t* mc = rd_kafka_handle_mock_cluster(handle_);

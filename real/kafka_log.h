@@ -19,6 +19,11 @@ typedef struct rd_kafka_s rd_kafka_t;
 
 namespace fl::real {
 
+// librdkafka's log_level for every client and mock cluster we create: FL_KAFKA_LOG_LEVEL (0-7)
+// or 2 (critical). Its level-3 lines are mostly "connect refused" while a nemesis holds brokers
+// down, which our own results already report; at 3 they flooded test output.
+const char* kafka_log_level();
+
 struct KafkaOptions {
   std::string brokers;  // bootstrap.servers, e.g. KAFKA_BROKERS
   std::string client_id = "faultline";

@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include "real/kafka_log.h"
 #include "system/io/assert.h"
 
 namespace fl::real::fault {
@@ -22,7 +23,8 @@ KafkaMockNode::KafkaMockNode(int brokers) {
   char err[512];
   FL_ASSERT(rd_kafka_conf_set(conf, "test.mock.num.brokers", std::to_string(brokers).c_str(), err,
                               sizeof err) == RD_KAFKA_CONF_OK);
-  FL_ASSERT(rd_kafka_conf_set(conf, "log_level", "3", err, sizeof err) == RD_KAFKA_CONF_OK);
+  FL_ASSERT(rd_kafka_conf_set(conf, "log_level", kafka_log_level(), err, sizeof err) ==
+            RD_KAFKA_CONF_OK);
   handle_ = rd_kafka_new(RD_KAFKA_PRODUCER, conf, err, sizeof err);
   FL_ASSERT_MSG(handle_ != nullptr, err);
   rd_kafka_mock_cluster_t* mc = rd_kafka_handle_mock_cluster(handle_);
