@@ -35,6 +35,9 @@ constexpr std::int64_t kCallTimeoutNs = 2 * io::kNsPerSec;
 constexpr std::int64_t kSettlePollNs = 500 * io::kNsPerMs;
 constexpr std::size_t kMaxAttemptsText = 2000;
 constexpr std::size_t kMaxOrders = 900;
+// saga::OrchestratorOptions' defaults (checked in register_saga_orders_workload).
+constexpr int kDefaultStepTimeoutMs = 1000;
+constexpr int kDefaultForwardAttempts = 3;
 constexpr std::int64_t kMaxFenceDrainNs = 30 * io::kNsPerSec;
 constexpr std::int64_t kFenceDrainPollNs =
     50 * io::kNsPerMs;  // below saga::kMaxListSagas: the check reads them all
@@ -46,6 +49,7 @@ struct SagaOrdersState {
   std::int64_t stock_per_sku = 60;
   int decline_one_in = 10;
   std::int64_t settle_ns = 60 * io::kNsPerSec;
+  SagaTuning tuning;  // embedded hosts' orchestrator
   std::int64_t next_order = 0;
   std::map<std::string, SagaClientRecord> records;  // by order id
   // embedded: the hosted services, one per client env, and the envs already hosting one.
@@ -158,8 +162,13 @@ std::size_t unfinished(const SagaFinalState& s) {
 
 json summarize(const SagaCheckInput& in) {
   std::map<std::string, int> by_status;
-  for (const auto& s : in.final_state.sagas) ++by_status[to_string(s.status)];
+  std::map<std::string, int> why;  // what ended sagas that did not complete (bounded texts)
+  for (const auto& s : in.final_state.sagas) {
+    ++by_status[to_string(s.status)];
+    if (s.status != saga::SagaStatus::kCompleted && why.size() < 16) ++why[s.error.substr(0, 120)];
+  }
   return {{"sagas", by_status},
+          {"not_completed_because", why},
           {"orders", in.records.size()},
           {"ledger_entries", in.final_state.ledger.size()},
           {"notifications", in.final_state.notifications.size()}};
@@ -269,7 +278,8 @@ class SagaOrdersWorkload final : public workloads::Workload {
     state_.host_envs.push_back(&env);
     state_.fenced.push_back(std::make_unique<FencedEnv>(env, &state_.fence));
     io::Env& fenced = state_.fenced.back()->env();
-    state_.hosts.push_back(std::make_unique<SagaServiceHost>(service, fenced));
+    state_.hosts.push_back(
+        std::make_unique<SagaServiceHost>(service, fenced, SagaBugs{}, state_.tuning));
     SagaServiceHost* host = state_.hosts.back().get();
     SagaOrdersState* st = &state_;
     fenced.tasks.spawn(std::string("host ") + saga_service_name(service), [host, service, st] {
@@ -292,6 +302,15 @@ std::unique_ptr<workloads::Workload> make_saga_orders(const workloads::Options& 
   s.stock_per_sku = r.at("stock_per_sku").get<std::int64_t>();
   s.decline_one_in = r.at("decline_one_in").get<int>();
   s.settle_ns = static_cast<std::int64_t>(r.at("settle_s").get<double>() * io::kNsPerSec);
+  s.tuning.step_timeout_ns = r.at("step_timeout_ms").get<std::int64_t>() * io::kNsPerMs;
+  s.tuning.max_forward_attempts = r.at("forward_attempts").get<int>();
+  if (!s.embedded && (r.at("step_timeout_ms") != kDefaultStepTimeoutMs ||
+                      r.at("forward_attempts") != kDefaultForwardAttempts)) {
+    *error =
+        "step_timeout_ms, forward_attempts: only with services = \"embedded\" (service "
+        "nodes use the orchestrator's defaults)";
+    return nullptr;
+  }
   auto w = std::make_unique<SagaOrdersWorkload>(std::move(s));
   if (std::string e = workloads::generator_from_options(r, {{"start", 1}}, &w->mutable_generator());
       !e.empty()) {
@@ -330,7 +349,23 @@ void register_saga_orders_workload() {
       {"stock_per_sku", OptionSpec::Kind::kInt, 60, 0, 1000000, {}, "initial stock per sku"},
       {"decline_one_in", OptionSpec::Kind::kInt, 10, 1, 1000000, {}, "one card in N declined"},
       {"settle_s", OptionSpec::Kind::kFloat, 60.0, 0, 3600, {}, "final wait for unfinished sagas"},
+      {"step_timeout_ms",
+       OptionSpec::Kind::kInt,
+       kDefaultStepTimeoutMs,
+       50,
+       600000,
+       {},
+       "embedded orchestrator: per-step timeout before a resend"},
+      {"forward_attempts",
+       OptionSpec::Kind::kInt,
+       kDefaultForwardAttempts,
+       1,
+       100,
+       {},
+       "embedded orchestrator: attempts of a compensable step before its outcome is unknown"},
   };
+  FL_ASSERT_EQ(saga::OrchestratorOptions{}.step_timeout_ns, kDefaultStepTimeoutMs * io::kNsPerMs);
+  FL_ASSERT_EQ(saga::OrchestratorOptions{}.limits.max_forward_attempts, kDefaultForwardAttempts);
   info.default_mix = {{"start", 1}};
   info.needs = [](const workloads::Options& r) {
     std::vector<workloads::StoreKind> needs{workloads::StoreKind::kSql,

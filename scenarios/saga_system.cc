@@ -117,7 +117,8 @@ struct SagaServiceHost::Impl {
   std::unique_ptr<notification::NotificationService> notification;
 };
 
-SagaServiceHost::SagaServiceHost(SagaService service, io::Env& env, const SagaBugs& bugs)
+SagaServiceHost::SagaServiceHost(SagaService service, io::Env& env, const SagaBugs& bugs,
+                                 const SagaTuning& tuning)
     : impl_(std::make_unique<Impl>()) {
   impl_->env = &env;
   switch (service) {
@@ -126,6 +127,9 @@ SagaServiceHost::SagaServiceHost(SagaService service, io::Env& env, const SagaBu
       o.bug_no_inbox_dedup = bugs.no_inbox_dedup;
       o.bug_publish_outside_txn = bugs.publish_outside_txn;
       o.bug_compensate_unchecked = bugs.compensate_unchecked;
+      if (tuning.step_timeout_ns > 0) o.step_timeout_ns = tuning.step_timeout_ns;
+      if (tuning.max_forward_attempts > 0)
+        o.limits.max_forward_attempts = tuning.max_forward_attempts;
       impl_->orchestrator = std::make_unique<saga::Orchestrator>(env, o);
       break;
     }

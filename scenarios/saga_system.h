@@ -39,6 +39,13 @@ struct SagaBugs {
 // Sets the switch named `name` (the `bug` system option). Returns "" or what was expected.
 std::string parse_saga_bug(const std::string& name, SagaBugs* bugs);
 
+// Orchestrator timing a scenario may tune; 0 keeps saga::OrchestratorOptions' default. Real
+// servers under kill -9 and a loaded machine need longer windows than the simulation's 1 s.
+struct SagaTuning {
+  std::int64_t step_timeout_ns = 0;
+  int max_forward_attempts = 0;
+};
+
 constexpr int kMaxSagaServiceStartAttempts = 1000;
 constexpr std::int64_t kSagaServiceStartRetryNs = 100 * io::kNsPerMs;
 
@@ -46,7 +53,8 @@ constexpr std::int64_t kSagaServiceStartRetryNs = 100 * io::kNsPerMs;
 // with bounded retries while its stores are unreachable. The host keeps it alive.
 class SagaServiceHost {
  public:
-  SagaServiceHost(SagaService service, io::Env& env, const SagaBugs& bugs = {});
+  SagaServiceHost(SagaService service, io::Env& env, const SagaBugs& bugs = {},
+                  const SagaTuning& tuning = {});
   ~SagaServiceHost();
   SagaServiceHost(const SagaServiceHost&) = delete;
   SagaServiceHost& operator=(const SagaServiceHost&) = delete;
