@@ -87,10 +87,10 @@ bool collect_txns(const history::History& h, const std::map<std::string, MopKind
   for (std::size_t i = 0; i < h.ops.size(); ++i) {
     const auto& op = h.ops[i];
     if (op.process == history::kNemesisProcess || op.f != "txn") continue;
-    const std::string where = "line " + std::to_string(i + 1) + ": ";
+    const auto where = [i] { return "line " + std::to_string(i + 1) + ": "; };  // errors only
     if (op.type == history::OpType::kInvoke) {
       if (open.count(op.process) != 0) {
-        return *error = where + "a completion of process " + std::to_string(op.process) +
+        return *error = where() + "a completion of process " + std::to_string(op.process) +
                         "'s open transaction before its next invocation",
                false;
       }
@@ -99,13 +99,13 @@ bool collect_txns(const history::History& h, const std::map<std::string, MopKind
       t.process = op.process;
       t.invoke_pos = i;
       t.invoke_index = op.index;
-      if (!parse_mops(op.value, kinds, &t.mops, error)) return *error = where + *error, false;
+      if (!parse_mops(op.value, kinds, &t.mops, error)) return *error = where() + *error, false;
       open[op.process] = t.id;
       txns->push_back(std::move(t));
       continue;
     }
     auto it = open.find(op.process);
-    if (it == open.end()) return *error = where + "a completion for an open invocation", false;
+    if (it == open.end()) return *error = where() + "a completion for an open invocation", false;
     Txn& t = (*txns)[it->second];
     open.erase(it);
     t.type = op.type;
@@ -113,7 +113,7 @@ bool collect_txns(const history::History& h, const std::map<std::string, MopKind
     t.complete_index = op.index;
     if (op.type == history::OpType::kOk) {
       std::vector<Mop> done;
-      if (!parse_mops(op.value, kinds, &done, error)) return *error = where + *error, false;
+      if (!parse_mops(op.value, kinds, &done, error)) return *error = where() + *error, false;
       t.mops = std::move(done);
     }
   }
