@@ -18,10 +18,15 @@ bool parse_mops(const nlohmann::json& v, const std::map<std::string, MopKind>& k
   if (!v.is_array()) return *error = "a transaction value as a list of micro-ops", false;
   if (v.size() > kMaxMopsPerTxn) return *error = "at most 100000 micro-ops per transaction", false;
   out->clear();
+  out->reserve(v.size());
   for (const auto& m : v) {
-    auto kind = m.is_array() && m.size() == 3 && m[0].is_string()
-                    ? kinds.find(m[0].get_ref<const std::string&>())
-                    : kinds.end();
+    auto kind = kinds.end();
+    if (m.is_array() && m.size() == 3 && m[0].is_string()) {
+      const auto& f = m[0].get_ref<const std::string&>();
+      // A scan with == (two or three kinds): cheaper than the map's ordered compares.
+      for (kind = kinds.begin(); kind != kinds.end() && kind->first != f; ++kind) {
+      }
+    }
     if (kind == kinds.end()) {
       std::string names;
       for (const auto& [name, k] : kinds) names += (names.empty() ? "\"" : ", \"") + name + "\"";

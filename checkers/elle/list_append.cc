@@ -82,6 +82,7 @@ bool ListAppend::add_writer(std::uint32_t key, std::uint32_t value, Writer w, st
 bool ListAppend::prepare(std::string* error) {
   mops_.resize(txns_.size());
   for (const Txn& t : txns_) {
+    mops_[t.id].reserve(t.mops.size());
     for (const Mop& m : t.mops) {
       LMop l;
       l.append = m.kind == MopKind::kAppend;
@@ -89,6 +90,7 @@ bool ListAppend::prepare(std::string* error) {
       if (l.append) {
         l.value = values_.id(m.value());
       } else if (m.value().is_array()) {
+        l.read.reserve(m.value().size());
         for (const auto& e : m.value()) l.read.push_back(values_.id(e));
       } else if (!m.value().is_null()) {
         *error = "T" + std::to_string(t.id) + " (op " + std::to_string(t.invoke_index) +
