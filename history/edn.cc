@@ -27,7 +27,7 @@ std::string map_key(const nlohmann::json& k) {
 
 // One open collection while parsing.
 struct Frame {
-  char close;  // ']', ')' or '}'
+  char close;  // ']', ')' or '}'; '\0' for a #_ waiting for the form it discards
   bool map = false;
   nlohmann::json value;
   nlohmann::json key;  // a map's pending key
@@ -48,6 +48,7 @@ class Parser {
   bool string(nlohmann::json* out, ParseError* error);
   bool unicode(std::string* v, ParseError* error);
   bool token(nlohmann::json* out, ParseError* error);
+  bool character(nlohmann::json* out, ParseError* error);
   bool add(std::vector<Frame>& stack, nlohmann::json v, nlohmann::json* out, bool* done,
            ParseError* error);
 
@@ -188,8 +189,43 @@ bool Parser::token(nlohmann::json* out, ParseError* error) {
   return true;
 }
 
+// A character literal (pos_ at the backslash): \c, \newline, \return, \space, \tab,
+// \formfeed, \backspace or \uXXXX; read as a one-character string.
+bool Parser::character(nlohmann::json* out, ParseError* error) {
+  ++pos_;
+  if (pos_ >= s_.size() || is_space(s_[pos_])) {
+    return fail(error, line_, "a character after '\\'");
+  }
+  std::size_t end = pos_ + 1;  // the first character even if a delimiter: \( \" \;
+  while (end < s_.size() && !is_delim(s_[end])) ++end;
+  const std::string name = s_.substr(pos_, end - pos_);
+  static const std::pair<const char*, const char*> kNamed[] = {
+      {"newline", "\n"}, {"return", "\r"},   {"space", " "},
+      {"tab", "\t"},     {"formfeed", "\f"}, {"backspace", "\b"}};
+  for (const auto& [n, c] : kNamed) {
+    if (name == n) return pos_ = end, *out = c, true;
+  }
+  if (name.size() == 5 && name[0] == 'u') {
+    std::string v;
+    if (!unicode(&v, error)) return false;
+    ++pos_;
+    return *out = v, true;
+  }
+  // One UTF-8 code point: a lead byte and its continuation bytes.
+  std::size_t len = 1;
+  while (len < name.size() && (static_cast<unsigned char>(name[len]) & 0xC0) == 0x80) ++len;
+  if (len != name.size()) return fail(error, line_, "a character literal, not \\" + name);
+  pos_ = end;
+  *out = name;
+  return true;
+}
+
 bool Parser::add(std::vector<Frame>& stack, nlohmann::json v, nlohmann::json* out, bool* done,
                  ParseError* error) {
+  if (!stack.empty() && stack.back().close == '\0') {  // #_ discards this form
+    stack.pop_back();
+    return true;
+  }
   if (stack.empty()) {
     *out = std::move(v);
     *done = true;
@@ -216,20 +252,39 @@ bool Parser::next_form(nlohmann::json* out, std::size_t* line, bool* eof, ParseE
   *line = line_;
   if (*eof) return true;
   element_lines_.clear();
+  bool dropped_top = false;  // a top-level form was discarded by #_
   for (bool done = false; !done;) {
     skip_space();
-    if (stack.size() == 1 && pos_ < s_.size() && !std::strchr(")]}", s_[pos_])) {
+    const bool discard = s_.compare(pos_, 2, "#_") == 0;
+    if (stack.size() == 1 && pos_ < s_.size() && !std::strchr(")]}", s_[pos_]) && !discard) {
       element_lines_.push_back(line_);
     }
-    if (pos_ >= s_.size() && stack.empty()) {  // only after a tag: "#tag" then nothing
-      return fail(error, line_, "a value after the tag");
+    if (pos_ >= s_.size() && stack.empty()) {
+      if (dropped_top) return *eof = true, true;           // "#_ form" was all that was left
+      return fail(error, line_, "a value after the tag");  // "#tag" then nothing
+    }
+    if (pos_ >= s_.size() && stack.back().close == '\0') {
+      return fail(error, stack.back().line, "a form after #_");
     }
     if (pos_ >= s_.size()) {
       return fail(error, stack.back().line,
                   std::string("a closing '") + stack.back().close + "' for the form opened here");
     }
     const char c = s_[pos_];
+    if (discard) {
+      if (stack.size() >= kMaxEdnDepth) return fail(error, line_, "nesting at most 256 deep");
+      Frame f;
+      f.close = '\0';
+      f.line = line_;
+      pos_ += 2;
+      dropped_top = dropped_top || stack.empty();
+      stack.push_back(std::move(f));
+      continue;
+    }
     if (c == ')' || c == ']' || c == '}') {
+      if (!stack.empty() && stack.back().close == '\0') {
+        return fail(error, line_, std::string("a form after #_, not '") + c + "'");
+      }
       if (stack.empty() || stack.back().close != c) {
         return fail(error, line_,
                     stack.empty() ? "a value, not '" + std::string(1, c) + "'"
@@ -260,7 +315,10 @@ bool Parser::next_form(nlohmann::json* out, std::size_t* line, bool* eof, ParseE
       continue;
     }
     nlohmann::json v;
-    if (!(c == '"' ? string(&v, error) : token(&v, error))) return false;
+    const bool read = c == '"'    ? string(&v, error)
+                      : c == '\\' ? character(&v, error)
+                                  : token(&v, error);
+    if (!read) return false;
     if (!add(stack, std::move(v), out, &done, error)) return false;
   }
   return true;

@@ -1,7 +1,7 @@
 // Proves the EDN history reader: Jepsen's shapes (one op per line, a top-level vector, records,
-// sets, lists, comments, :nemesis) read into ops; malformed input names the line and what was
-// expected; and, by RapidCheck, random bytes and mutated valid histories never crash it, and
-// generated histories survive a write/read round trip unchanged.
+// sets, lists, comments, #_ discards, character literals, :nemesis) read into ops; malformed input
+// names the line and what was expected; and, by RapidCheck, random bytes and mutated valid
+// histories never crash it, and generated histories survive a write/read round trip unchanged.
 #include "history/edn.h"
 
 #include <gtest/gtest.h>
@@ -53,6 +53,40 @@ TEST(Edn, ReadsJepsenShapes) {
   EXPECT_EQ(v.ops[1].value, 3);
 }
 
+TEST(Edn, DiscardsFormsAfterHashUnderscore) {
+  const std::string text = R"(#_{:type :invoke, :f :read, :process 9}
+{:type :invoke, :f :read, :value #_ [1 2] nil, :process 0 #_ :ignored #_ 5}
+{:type :ok, :f :read, :value [1 #_ #_ 2 3 4], :process #_ 7 0}
+#_ #_ {:a 1} {:b 2}
+)";
+  History h;
+  ParseError e;
+  ASSERT_TRUE(read(text, &h, &e)) << e.to_string();
+  ASSERT_EQ(h.ops.size(), 2u);
+  EXPECT_TRUE(h.ops[0].value.is_null());
+  EXPECT_EQ(h.ops[0].process, 0);
+  EXPECT_EQ(h.ops[1].value, json::parse("[1,4]"));
+  EXPECT_EQ(h.ops[1].process, 0);
+  // A top-level vector with discarded elements keeps the line of each op it reads.
+  History v;
+  ASSERT_TRUE(read("[#_ {:type :ok}\n {:type :ok, :f :read, :process 3}]", &v, &e))
+      << e.to_string();
+  ASSERT_EQ(v.ops.size(), 1u);
+  EXPECT_EQ(v.ops[0].process, 3);
+}
+
+TEST(Edn, ReadsCharacterLiteralsAsOneCharacterStrings) {
+  const std::string text =
+      "{:type :ok, :f :read, :process 0, :value [\\a \\newline \\space \\tab \\u00e9 "
+      "\\( \\] \\\" \\; \\é]}";
+  History h;
+  ParseError e;
+  ASSERT_TRUE(read(text, &h, &e)) << e.to_string();
+  ASSERT_EQ(h.ops.size(), 1u);
+  EXPECT_EQ(h.ops[0].value,
+            json::parse(R"(["a", "\n", " ", "\t", "\u00e9", "(", "]", "\"", ";", "\u00e9"])"));
+}
+
 TEST(Edn, MalformedInputNamesTheLineAndTheExpectation) {
   struct Case {
     std::string text;
@@ -71,6 +105,12 @@ TEST(Edn, MalformedInputNamesTheLineAndTheExpectation) {
       {"{:type :ok, :f :r, :process 0, :value \"\\q\"}", 1, "string escape"},
       {")", 1, "a value, not ')'"},
       {"{:type :ok, :f :r, :process 0}\n#jepsen.history.Op", 2, "a value after the tag"},
+      {"{:type :ok, :f :r, :process 0, :value [1 #_]}", 1, "a form after #_, not ']'"},
+      {"{:type :ok, :f :r, :process 0}\n#_", 2, "a form after #_"},
+      {"{:type :ok, :f :r, :process 0, :value \\abc}", 1, "a character literal, not \\abc"},
+      {"{:type :ok, :f :r, :process 0, :value \\ }", 1, "a character after"},
+      {"{:type :ok, :f :r, :process 0, :value \\u12}", 1, "a character literal, not \\u12"},
+      {"{:type :ok, :f :r, :process 0, :value \\uzzzz}", 1, "four hex digits"},
   };
   for (const Case& c : cases) {
     History h;
