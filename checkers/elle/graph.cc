@@ -23,9 +23,12 @@ const char* to_string(Dep d) {
 }
 
 std::uint32_t Graph::key_id(const std::string& key) {
-  auto [it, fresh] = key_ids_.emplace(key, static_cast<std::uint32_t>(keys_.size()));
-  if (fresh) keys_.push_back(key);
-  return it->second;
+  // find first: emplace would build (allocate) a node for every call, found or not.
+  if (auto it = key_ids_.find(key); it != key_ids_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(keys_.size());
+  key_ids_.emplace(key, id);
+  keys_.push_back(key);
+  return id;
 }
 
 void Graph::add(std::size_t from, std::size_t to, Dep dep, std::uint32_t key) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace fl::checkers::elle {
@@ -52,7 +53,7 @@ class Graph {
  private:
   std::vector<std::vector<Edge>> out_;
   std::vector<std::string> keys_;
-  std::map<std::string, std::uint32_t> key_ids_;
+  std::unordered_map<std::string, std::uint32_t> key_ids_;  // lookups only, never iterated
 };
 
 }  // namespace fl::checkers::elle
