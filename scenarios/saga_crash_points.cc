@@ -61,7 +61,11 @@ CrashRun run_once(std::uint64_t seed, SagaBug bug, int crash_node, int crash_at)
       return;
     }
     for (const auto& o : kOrders) {
-      SagaClientRecord r{o.key, o.key, o.sku, o.quantity, 500};
+      SagaClientRecord r;
+      r.idempotency_key = r.order_id = o.key;
+      r.sku = o.sku;
+      r.quantity = o.quantity;
+      r.amount_cents = 500;
       const std::string data = nlohmann::json{
           {"order_id", o.key},
           {"sku", o.sku},
