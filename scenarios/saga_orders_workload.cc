@@ -307,8 +307,8 @@ std::unique_ptr<workloads::Workload> make_saga_orders(const workloads::Options& 
   if (!s.embedded && (r.at("step_timeout_ms") != kDefaultStepTimeoutMs ||
                       r.at("forward_attempts") != kDefaultForwardAttempts)) {
     *error =
-        "step_timeout_ms, forward_attempts: only with services = \"embedded\" (service "
-        "nodes use the orchestrator's defaults)";
+        "step_timeout_ms, forward_attempts: only with services = \"embedded\" (for service "
+        "nodes set topology.system_options.step_timeout_ms, forward_attempts)";
     return nullptr;
   }
   auto w = std::make_unique<SagaOrdersWorkload>(std::move(s));

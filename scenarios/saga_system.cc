@@ -30,6 +30,7 @@ std::string build_saga_system(const json& options, Topology* topology) {
   FL_ASSERT(topology != nullptr);
   std::string shape = "nodes";
   SagaBugs bugs;
+  SagaTuning tuning;
   bool any_bug = false;
   if (!options.is_null() && !options.is_object()) return "system_options: expected a table";
   const json opts = options.is_object() ? options : json::object();
@@ -41,7 +42,22 @@ std::string build_saga_system(const json& options, Topology* topology) {
       any_bug = true;
       continue;
     }
-    if (key != "shape") return "system_options." + key + ": unknown key (known: shape, bug)";
+    if (key == "step_timeout_ms" || key == "forward_attempts") {
+      const bool timeout = key == "step_timeout_ms";
+      const std::int64_t lo = timeout ? 50 : 1, hi = timeout ? 600000 : 100;
+      if (!value.is_number_integer() || value.get<std::int64_t>() < lo ||
+          value.get<std::int64_t>() > hi) {
+        return "system_options." + key + ": expected an integer in " + std::to_string(lo) + ".." +
+               std::to_string(hi);
+      }
+      if (timeout) tuning.step_timeout_ns = value.get<std::int64_t>() * io::kNsPerMs;
+      if (!timeout) tuning.max_forward_attempts = value.get<int>();
+      continue;
+    }
+    if (key != "shape") {
+      return "system_options." + key +
+             ": unknown key (known: shape, bug, step_timeout_ms, forward_attempts)";
+    }
     if (!value.is_string() || (value != "nodes" && value != "embedded")) {
       return "system_options.shape: expected \"nodes\" or \"embedded\"";
     }
@@ -52,6 +68,10 @@ std::string build_saga_system(const json& options, Topology* topology) {
   if (st.pg_servers < 1 || !st.redis || !st.kafka) {
     return "topology: system \"saga\" needs pg_servers >= 1, redis = true and kafka = true";
   }
+  if (shape == "embedded" && (tuning.step_timeout_ns > 0 || tuning.max_forward_attempts > 0)) {
+    return "system_options.step_timeout_ms, forward_attempts: with shape = \"embedded\" the "
+           "workload hosts the services: set its step_timeout_ms, forward_attempts instead";
+  }
   if (shape == "embedded") return "";
   auto hosts = std::make_shared<Hosts>();
   for (int i = 0; i < kSagaServices; ++i) {
@@ -61,16 +81,24 @@ std::string build_saga_system(const json& options, Topology* topology) {
     node.sql = node.cache = node.events = true;
     if (!any_bug) {  // the known-bug switches exist in simulation only
       node.process_args = {"serve", kServeNames[i]};
+      if (service == SagaService::kOrchestrator && tuning.step_timeout_ns > 0) {
+        node.process_args.push_back("--step-timeout-ms");
+        node.process_args.push_back(std::to_string(tuning.step_timeout_ns / io::kNsPerMs));
+      }
+      if (service == SagaService::kOrchestrator && tuning.max_forward_attempts > 0) {
+        node.process_args.push_back("--forward-attempts");
+        node.process_args.push_back(std::to_string(tuning.max_forward_attempts));
+      }
       node.kafka_topics = {{saga::kInventoryCommands, saga::kTopicPartitions},
                            {saga::kPaymentCommands, saga::kTopicPartitions},
                            {saga::kNotificationCommands, saga::kTopicPartitions},
                            {saga::kReplies, saga::kTopicPartitions},
                            {kServeHealthTopic, 1}};
     }
-    node.main = [hosts, service, bugs](io::Env& env) {
+    node.main = [hosts, service, bugs, tuning](io::Env& env) {
       auto& slot = (*hosts)[saga_service_name(service)];
       slot.reset();  // the previous incarnation (its fibers died with it)
-      slot = std::make_unique<SagaServiceHost>(service, env, bugs);
+      slot = std::make_unique<SagaServiceHost>(service, env, bugs, tuning);
       io::Status started = slot->start();
       FL_ASSERT_MSG(started.is_ok(), saga_service_name(service)
                                          << " could not start: " << started.to_string());

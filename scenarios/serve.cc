@@ -48,6 +48,7 @@ struct Slot {
   std::unique_ptr<api::Health> health;
   std::shared_ptr<void> service;
   std::unique_ptr<api::ApiServer> server;
+  saga::OrchestratorOptions orchestrator;  // for the "saga" slot
 };
 
 io::Status open_stores(const ServeConfig& config, real::KafkaMockCluster* mock, Slot* slot) {
@@ -78,10 +79,10 @@ io::Status open_stores(const ServeConfig& config, real::KafkaMockCluster* mock, 
 }
 
 // Creates and runs the named service and registers its routes and metrics.
-template <typename Service>
+template <typename Service, typename... Options>
 io::Status run_service(Slot* slot, const std::vector<io::TableSchema>& schemas,
-                       const std::function<void(Service&)>& add_routes) {
-  auto service = std::make_shared<Service>(slot->node->env());
+                       const std::function<void(Service&)>& add_routes, const Options&... options) {
+  auto service = std::make_shared<Service>(slot->node->env(), options...);
   io::Status started = service->run();
   if (!started.is_ok()) return started;
   FL_ASSERT(!schemas.empty());
@@ -98,11 +99,13 @@ io::Status start_slot(Slot* slot) {
   api::Router& router = slot->server->router();
   api::Logger& log = *slot->log;
   if (n == "saga") {
-    return run_service<saga::Orchestrator>(slot, saga::Orchestrator::schemas(),
-                                           [&](saga::Orchestrator& s) {
-                                             api::add_saga_routes(router, s, log);
-                                             api::add_saga_metrics(*slot->metrics, s, *slot->sql);
-                                           });
+    return run_service<saga::Orchestrator>(
+        slot, saga::Orchestrator::schemas(),
+        [&](saga::Orchestrator& s) {
+          api::add_saga_routes(router, s, log);
+          api::add_saga_metrics(*slot->metrics, s, *slot->sql);
+        },
+        slot->orchestrator);
   }
   if (n == "inventory") {
     return run_service<inventory::InventoryService>(
@@ -138,6 +141,12 @@ std::unique_ptr<Slot> make_slot(const ServeConfig& config, const std::string& na
                                 std::uint64_t seed) {
   auto slot = std::make_unique<Slot>();
   slot->name = name;
+  if (config.step_timeout_ms > 0) {
+    slot->orchestrator.step_timeout_ns = config.step_timeout_ms * io::kNsPerMs;
+  }
+  if (config.forward_attempts > 0) {
+    slot->orchestrator.limits.max_forward_attempts = config.forward_attempts;
+  }
   slot->node = std::make_unique<real::RealNode>(name, seed, std::map<std::string, std::string>{},
                                                 serve_port(config, name));
   slot->log =

@@ -5,6 +5,7 @@
 //   faultline serve [saga|inventory|payment|notification|all ...] [--port-base N] [--port P]
 //                   [--pg CONNINFO] [--redis URL] [--kafka BROKERS|mock]
 //                   [--kafka-topics create|provisioned] [--log-level L]
+//                   [--step-timeout-ms MS] [--forward-attempts N]
 //
 // Ports: saga N, inventory N+1, payment N+2, notification N+3 (N = 8080 by default, as in the
 // seeds; 0 = ephemeral ports, logged); `--port P` serves the one service named on P instead.
@@ -12,7 +13,9 @@
 //   POSTGRES_URL (a libpq URI), else the PG* variables; REDIS_URL; KAFKA_BROKERS ("mock" allowed);
 //   KAFKA_TOPICS (create: the services create their topics, the default; provisioned: the
 //   operator created them and the services only check they exist, serve_topics.h);
-//   LOG_LEVEL (debug|info|warn|error, default info); FL_PORT_BASE.
+//   LOG_LEVEL (debug|info|warn|error, default info); FL_PORT_BASE; SAGA_STEP_TIMEOUT_MS
+//   (50..600000) and SAGA_FORWARD_ATTEMPTS (1..100): the orchestrator's per-step timeout and the
+//   attempts of a compensable step (defaults: saga::OrchestratorOptions').
 // Start-up: while a store is unreachable a service retries its start (init and recovery) every
 // kServeStartRetryNs, at most kMaxServeStartAttempts times, then exits with status 3. It listens
 // only once it has started, so a port that answers belongs to a recovered service.
@@ -45,6 +48,8 @@ struct ServeConfig {
   std::string kafka;                      // bootstrap servers, or "mock"
   bool kafka_topics_provisioned = false;  // --kafka-topics provisioned: only check they exist
   api::LogLevel log_level = api::LogLevel::kInfo;
+  std::int64_t step_timeout_ms = 0;  // 0: the orchestrator's default
+  int forward_attempts = 0;          // 0: the orchestrator's default
 };
 
 // The topic each service's /health probe produces to (created like the services' own topics).

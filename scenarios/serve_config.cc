@@ -32,6 +32,19 @@ std::string parse_port(const std::string& text, std::size_t services, int* out) 
   return "";
 }
 
+// A bounded integer flag (or its environment variable); "" leaves *out alone.
+std::string parse_bounded(const std::string& flag, const std::string& text, std::uint64_t lo,
+                          std::uint64_t hi, std::int64_t* out) {
+  if (text.empty()) return "";
+  std::uint64_t v = 0;
+  if (!parse_u64(text, &v) || v < lo || v > hi) {
+    return flag + " must be in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" +
+           text + "'";
+  }
+  *out = static_cast<std::int64_t>(v);
+  return "";
+}
+
 }  // namespace
 
 std::string parse_serve_config(const std::vector<std::string>& args, const GetEnv& getenv,
@@ -39,13 +52,14 @@ std::string parse_serve_config(const std::vector<std::string>& args, const GetEn
   FL_ASSERT(config != nullptr);
   constexpr std::size_t kMaxArgs = 64;
   if (args.size() > kMaxArgs) return "too many arguments";
-  std::string port_base, port, log_level, topics;
+  std::string port_base, port, log_level, topics, step_timeout, attempts;
   bool all = false;
   std::vector<std::string> named;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     const bool takes_value = a == "--port-base" || a == "--port" || a == "--pg" || a == "--redis" ||
-                             a == "--kafka" || a == "--kafka-topics" || a == "--log-level";
+                             a == "--kafka" || a == "--kafka-topics" || a == "--log-level" ||
+                             a == "--step-timeout-ms" || a == "--forward-attempts";
     if (takes_value) {
       if (i + 1 >= args.size()) return a + " needs a value";
       const std::string& v = args[++i];
@@ -56,6 +70,8 @@ std::string parse_serve_config(const std::vector<std::string>& args, const GetEn
       if (a == "--redis") config->redis = v;
       if (a == "--kafka") config->kafka = v;
       if (a == "--log-level") log_level = v;
+      if (a == "--step-timeout-ms") step_timeout = v;
+      if (a == "--forward-attempts") attempts = v;
     } else if (a == "all") {
       all = true;
     } else if (std::find(kServeServices.begin(), kServeServices.end(), a) != kServeServices.end()) {
@@ -96,6 +112,20 @@ std::string parse_serve_config(const std::vector<std::string>& args, const GetEn
     if (!level) return "log level must be debug, info, warn or error, got '" + log_level + "'";
     config->log_level = *level;
   }
+  if (step_timeout.empty()) step_timeout = from_env(getenv, "SAGA_STEP_TIMEOUT_MS");
+  if (attempts.empty()) attempts = from_env(getenv, "SAGA_FORWARD_ATTEMPTS");
+  std::int64_t n = 0;
+  if (std::string e = parse_bounded("--step-timeout-ms (SAGA_STEP_TIMEOUT_MS)", step_timeout, 50,
+                                    600000, &config->step_timeout_ms);
+      !e.empty()) {
+    return e;
+  }
+  if (std::string e =
+          parse_bounded("--forward-attempts (SAGA_FORWARD_ATTEMPTS)", attempts, 1, 100, &n);
+      !e.empty()) {
+    return e;
+  }
+  config->forward_attempts = static_cast<int>(n);
   if (config->kafka_topics_provisioned && config->kafka == "mock") {
     return "--kafka-topics provisioned needs brokers of their own, not --kafka mock (the mock "
            "starts empty inside this process)";

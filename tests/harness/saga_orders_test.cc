@@ -84,6 +84,32 @@ TEST(SagaOrders, BadOptionsAreRefusedNamingTheKey) {
   EXPECT_NE(few.usage_error.find("concurrency"), std::string::npos) << few.usage_error;
   const RunResult shape = run_named("saga-orders", 1, {"topology.system_options.shape=\"x\""});
   EXPECT_NE(shape.usage_error.find("shape"), std::string::npos) << shape.usage_error;
+  // Step timing: on the system for service nodes, on the workload for embedded hosts.
+  const RunResult range =
+      run_named("saga-orders", 1, {"topology.system_options.step_timeout_ms=10"});
+  EXPECT_NE(range.usage_error.find("system_options.step_timeout_ms: expected an integer in 50.."),
+            std::string::npos)
+      << range.usage_error;
+  const RunResult where =
+      run_named("saga-orders-real", 1, {"topology.system_options.forward_attempts=5"});
+  EXPECT_NE(where.usage_error.find("set its step_timeout_ms, forward_attempts instead"),
+            std::string::npos)
+      << where.usage_error;
+  const RunResult nodes = run_named("saga-orders", 1, {"workload[0].forward_attempts=5"});
+  EXPECT_NE(nodes.usage_error.find("only with services = \"embedded\""), std::string::npos)
+      << nodes.usage_error;
+}
+
+// Tuned step timing reaches the orchestrators (the run differs from the default one) and
+// changes how sagas run, never what they must satisfy.
+TEST(SagaOrders, TunedStepTimingStillPasses) {
+  const RunResult plain = run_named("saga-orders", 3);
+  const RunResult r = run_named("saga-orders", 3,
+                                {"topology.system_options.step_timeout_ms=200",
+                                 "topology.system_options.forward_attempts=4"});
+  ASSERT_EQ(r.verdict, Verdict::kPass) << describe(r);
+  EXPECT_TRUE(check_value(r).is_object());
+  EXPECT_NE(r.trace_hash, plain.trace_hash);
 }
 
 }  // namespace

@@ -108,5 +108,32 @@ TEST(ServeConfig, BadPortOrTopicModeIsAClearError) {
             "starts empty inside this process)");
 }
 
+// The orchestrator's step timing: flags, else SAGA_STEP_TIMEOUT_MS / SAGA_FORWARD_ATTEMPTS,
+// else 0 (the orchestrator's defaults); out-of-range values are refused.
+TEST(ServeConfig, SagaStepTimingFromFlagsOrEnvironment) {
+  Env env{{{"REDIS_URL", "redis://a:1"}, {"KAFKA_BROKERS", "b:2"}}};
+  ServeConfig c;
+  ASSERT_EQ(parse({"saga"}, env, &c), "");
+  EXPECT_EQ(c.step_timeout_ms, 0);
+  EXPECT_EQ(c.forward_attempts, 0);
+  ServeConfig f;
+  ASSERT_EQ(parse({"saga", "--step-timeout-ms", "3000", "--forward-attempts", "5"}, env, &f), "");
+  EXPECT_EQ(f.step_timeout_ms, 3000);
+  EXPECT_EQ(f.forward_attempts, 5);
+  env.vars["SAGA_STEP_TIMEOUT_MS"] = "2500";
+  env.vars["SAGA_FORWARD_ATTEMPTS"] = "7";
+  ServeConfig e;
+  ASSERT_EQ(parse({"saga"}, env, &e), "");
+  EXPECT_EQ(e.step_timeout_ms, 2500);
+  EXPECT_EQ(e.forward_attempts, 7);
+  ServeConfig bad;
+  EXPECT_EQ(parse({"saga", "--step-timeout-ms", "10"}, env, &bad),
+            "--step-timeout-ms (SAGA_STEP_TIMEOUT_MS) must be in 50..600000, got '10'");
+  EXPECT_EQ(parse({"saga", "--forward-attempts", "0"}, env, &bad),
+            "--forward-attempts (SAGA_FORWARD_ATTEMPTS) must be in 1..100, got '0'");
+  EXPECT_EQ(parse({"saga", "--forward-attempts", "x"}, env, &bad),
+            "--forward-attempts (SAGA_FORWARD_ATTEMPTS) must be in 1..100, got 'x'");
+}
+
 }  // namespace
 }  // namespace fl::scenarios
