@@ -51,7 +51,10 @@ done
 [ -n "$base" ] || fail "no four free ports"
 SAGA=$base INVENTORY=$((base + 1)) PAYMENT=$((base + 2)) NOTIFICATION=$((base + 3))
 
-"$faultline" serve all --port-base "$base" --kafka mock --log-level info 2> "$dir/serve.log" &
+# Steps get 5 s (the default 1 s x 3 attempts can compensate an order on a loaded CI machine
+# while PostgreSQL restarts below).
+SAGA_STEP_TIMEOUT_MS=5000 "$faultline" serve all --port-base "$base" --kafka mock \
+  --log-level info 2> "$dir/serve.log" &
 pid=$!
 for port in $SAGA $INVENTORY $PAYMENT $NOTIFICATION; do
   up=0
