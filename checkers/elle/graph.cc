@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <deque>
 #include <limits>
+#include <stdexcept>
 
 namespace fl::checkers::elle {
 
@@ -31,12 +32,19 @@ std::uint32_t Graph::key_id(const std::string& key) {
   return id;
 }
 
+Graph::Graph(std::size_t nodes) : out_(nodes) {
+  // A checker that throws yields `unknown` with the error (registry.h).
+  if (nodes >= std::numeric_limits<std::uint32_t>::max()) {
+    throw std::length_error("elle: at most 2^32 - 1 transactions");
+  }
+}
+
 void Graph::add(std::size_t from, std::size_t to, Dep dep, std::uint32_t key) {
   if (from == to || out_[from].size() >= kMaxOutDegree) return;
   for (const Edge& e : out_[from]) {
     if (e.to == to && e.dep == dep) return;  // one edge per kind is enough to explain a cycle
   }
-  out_[from].push_back(Edge{to, dep, key});
+  out_[from].push_back(Edge{static_cast<std::uint32_t>(to), dep, key});
 }
 
 std::vector<std::vector<std::size_t>> Graph::components(DepMask mask,
@@ -107,7 +115,7 @@ std::vector<Step> Graph::path(std::size_t from, std::size_t to, DepMask mask,
   // Parents are kept only for visited nodes (a component may be much smaller than the graph).
   std::map<std::size_t, Step> parent;
   std::deque<std::size_t> queue{from};
-  parent.emplace(from, Step{kNone, Edge{from, Dep::kWW, kNoKey}});
+  parent.emplace(from, Step{kNone, Edge{static_cast<std::uint32_t>(from), Dep::kWW, kNoKey}});
   bool found = false;
   while (!queue.empty() && !found) {
     const std::size_t v = queue.front();

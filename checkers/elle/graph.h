@@ -20,7 +20,7 @@ constexpr DepMask kAllDeps = kDataDeps | bit(Dep::kProcess) | bit(Dep::kRealtime
 constexpr std::uint32_t kNoKey = UINT32_MAX;
 
 struct Edge {
-  std::size_t to;
+  std::uint32_t to;  // nodes are numbered below 2^32 (Graph's constructor checks)
   Dep dep;
   std::uint32_t key;  // Graph::key_name(key); kNoKey for process and real-time edges
 };
@@ -34,7 +34,7 @@ struct Step {
 class Graph {
  public:
   static constexpr std::size_t kMaxOutDegree = 1 << 16;  // edges beyond it are dropped (sound)
-  explicit Graph(std::size_t nodes) : out_(nodes) {}
+  explicit Graph(std::size_t nodes);
   std::uint32_t key_id(const std::string& key);
   const std::string& key_name(std::uint32_t id) const { return keys_[id]; }
   std::size_t key_count() const { return keys_.size(); }
