@@ -44,7 +44,8 @@ std::string build_saga_system(const json& options, Topology* topology) {
     }
     if (key == "step_timeout_ms" || key == "forward_attempts") {
       const bool timeout = key == "step_timeout_ms";
-      const std::int64_t lo = timeout ? 50 : 1, hi = timeout ? 600000 : 100;
+      const std::int64_t lo = timeout ? kMinStepTimeoutMs : 1;
+      const std::int64_t hi = timeout ? kMaxStepTimeoutMs : kMaxForwardAttempts;
       if (!value.is_number_integer() || value.get<std::int64_t>() < lo ||
           value.get<std::int64_t>() > hi) {
         return "system_options." + key + ": expected an integer in " + std::to_string(lo) + ".." +

@@ -45,6 +45,9 @@ struct SagaTuning {
   std::int64_t step_timeout_ns = 0;
   int max_forward_attempts = 0;
 };
+// The bounds every place that accepts them checks (system options, workload options, serve).
+constexpr std::int64_t kMinStepTimeoutMs = 50, kMaxStepTimeoutMs = 600000;
+constexpr std::int64_t kMaxForwardAttempts = 100;
 
 constexpr int kMaxSagaServiceStartAttempts = 1000;
 constexpr std::int64_t kSagaServiceStartRetryNs = 100 * io::kNsPerMs;

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "scenarios/cli.h"
+#include "scenarios/saga_system.h"
 #include "scenarios/serve.h"
 #include "system/io/assert.h"
 
@@ -115,13 +116,13 @@ std::string parse_serve_config(const std::vector<std::string>& args, const GetEn
   if (step_timeout.empty()) step_timeout = from_env(getenv, "SAGA_STEP_TIMEOUT_MS");
   if (attempts.empty()) attempts = from_env(getenv, "SAGA_FORWARD_ATTEMPTS");
   std::int64_t n = 0;
-  if (std::string e = parse_bounded("--step-timeout-ms (SAGA_STEP_TIMEOUT_MS)", step_timeout, 50,
-                                    600000, &config->step_timeout_ms);
+  if (std::string e = parse_bounded("--step-timeout-ms (SAGA_STEP_TIMEOUT_MS)", step_timeout,
+                                    kMinStepTimeoutMs, kMaxStepTimeoutMs, &config->step_timeout_ms);
       !e.empty()) {
     return e;
   }
-  if (std::string e =
-          parse_bounded("--forward-attempts (SAGA_FORWARD_ATTEMPTS)", attempts, 1, 100, &n);
+  if (std::string e = parse_bounded("--forward-attempts (SAGA_FORWARD_ATTEMPTS)", attempts, 1,
+                                    kMaxForwardAttempts, &n);
       !e.empty()) {
     return e;
   }
