@@ -132,6 +132,14 @@ std::string parse_saga_bug(const std::string& name, SagaBugs* bugs) {
   return "";
 }
 
+void apply_saga_tuning(const SagaTuning& tuning, saga::OrchestratorOptions* options) {
+  FL_ASSERT(options != nullptr);
+  if (tuning.step_timeout_ns > 0) options->step_timeout_ns = tuning.step_timeout_ns;
+  if (tuning.max_forward_attempts > 0) {
+    options->limits.max_forward_attempts = tuning.max_forward_attempts;
+  }
+}
+
 const char* saga_service_name(SagaService service) {
   const int i = static_cast<int>(service);
   FL_ASSERT(i >= 0 && i < kSagaServices);
@@ -156,9 +164,7 @@ SagaServiceHost::SagaServiceHost(SagaService service, io::Env& env, const SagaBu
       o.bug_no_inbox_dedup = bugs.no_inbox_dedup;
       o.bug_publish_outside_txn = bugs.publish_outside_txn;
       o.bug_compensate_unchecked = bugs.compensate_unchecked;
-      if (tuning.step_timeout_ns > 0) o.step_timeout_ns = tuning.step_timeout_ns;
-      if (tuning.max_forward_attempts > 0)
-        o.limits.max_forward_attempts = tuning.max_forward_attempts;
+      apply_saga_tuning(tuning, &o);
       impl_->orchestrator = std::make_unique<saga::Orchestrator>(env, o);
       break;
     }

@@ -45,6 +45,8 @@ struct SagaTuning {
   std::int64_t step_timeout_ns = 0;
   int max_forward_attempts = 0;
 };
+// Sets in `options` what `tuning` tunes (its non-zero fields).
+void apply_saga_tuning(const SagaTuning& tuning, saga::OrchestratorOptions* options);
 // The bounds every place that accepts them checks (system options, workload options, serve).
 constexpr std::int64_t kMinStepTimeoutMs = 50, kMaxStepTimeoutMs = 600000;
 constexpr std::int64_t kMaxForwardAttempts = 100;

@@ -12,6 +12,7 @@
 #include "real/node_runtime.h"
 #include "real/stores_from_env.h"
 #include "scenarios/cli.h"
+#include "scenarios/saga_system.h"
 #include "scenarios/serve_topics.h"
 #include "system/api/inventory_api.h"
 #include "system/api/notification_api.h"
@@ -141,12 +142,8 @@ std::unique_ptr<Slot> make_slot(const ServeConfig& config, const std::string& na
                                 std::uint64_t seed) {
   auto slot = std::make_unique<Slot>();
   slot->name = name;
-  if (config.step_timeout_ms > 0) {
-    slot->orchestrator.step_timeout_ns = config.step_timeout_ms * io::kNsPerMs;
-  }
-  if (config.forward_attempts > 0) {
-    slot->orchestrator.limits.max_forward_attempts = config.forward_attempts;
-  }
+  apply_saga_tuning({config.step_timeout_ms * io::kNsPerMs, config.forward_attempts},
+                    &slot->orchestrator);
   slot->node = std::make_unique<real::RealNode>(name, seed, std::map<std::string, std::string>{},
                                                 serve_port(config, name));
   slot->log =
