@@ -26,7 +26,7 @@ psql -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
 bash "$here/pg.sh" crash "$dir/servers" primary
 bash "$here/pg.sh" start "$dir/servers" primary
 psql -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
-base=$((20000 + (RANDOM % 20000)))
+base=$((10000 + (RANDOM % 9996)))  # below the ephemeral range, apart from service processes (20000+)
 "$faultline" serve all --port-base "$base" --kafka mock --log-level warn 2> "$dir/serve.log" &
 pid=$!
 for port in $base $((base + 1)) $((base + 2)) $((base + 3)); do

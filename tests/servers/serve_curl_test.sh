@@ -23,7 +23,7 @@ cleanup() {
   if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
     kill -KILL "$pid" 2> /dev/null || true
   fi
-  if [ "${keep_log:-0}" = 1 ]; then grep -v "^{" "$dir/serve.log" | head -20 >&2 || true; fi
+  if [ "${keep_log:-0}" = 1 ]; then tail -n 30 "$dir/serve.log" >&2 || true; fi
   bash "$here/stop.sh" "$dir/servers" > /dev/null 2>&1 || true
   rm -rf "$dir"
 }
@@ -38,36 +38,58 @@ ok() { passed=$((passed + 1)); }
 bash "$here/start.sh" "$dir/servers" > /dev/null
 source "$dir/servers/env"
 
-# Four consecutive free ports (bounded tries).
+# Four consecutive free ports in 10000..19999: below the kernel's ephemeral range (32768 and up
+# here), where the outgoing connections of tests running beside this one take their ports, and
+# apart from 20000 and up, where real-mode scenarios put their service processes
+# (pick_service_port); bounded tries.
 port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-base=""
-for _ in $(seq 1 100); do
-  b=$((20000 + (RANDOM % 20000)))
-  if port_free "$b" && port_free $((b + 1)) && port_free $((b + 2)) && port_free $((b + 3)); then
-    base=$b
-    break
-  fi
-done
-[ -n "$base" ] || fail "no four free ports"
-SAGA=$base INVENTORY=$((base + 1)) PAYMENT=$((base + 2)) NOTIFICATION=$((base + 3))
-
-# Steps get 5 s (the default 1 s x 3 attempts can compensate an order on a loaded CI machine
-# while PostgreSQL restarts below).
-SAGA_STEP_TIMEOUT_MS=5000 "$faultline" serve all --port-base "$base" --kafka mock \
-  --log-level info 2> "$dir/serve.log" &
-pid=$!
-for port in $SAGA $INVENTORY $PAYMENT $NOTIFICATION; do
-  up=0
-  for _ in $(seq 1 300); do  # 30 s at most per service
-    kill -0 "$pid" 2> /dev/null || fail "faultline serve exited early"
-    if [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/health" 2> /dev/null)" = 200 ]; then
-      up=1
-      break
+pick_base() {
+  base=""
+  for _ in $(seq 1 100); do
+    local b=$((10000 + (RANDOM % 9996)))
+    if port_free "$b" && port_free $((b + 1)) && port_free $((b + 2)) && port_free $((b + 3)); then
+      base=$b
+      return 0
     fi
-    sleep 0.1
   done
-  [ "$up" = 1 ] || fail "port $port never became healthy"
+  fail "no four free ports"
+}
+
+# start_serve: starts `faultline serve all` on a fresh base port and waits until every service
+# answers /health. Returns 1 if the process exited because a port was taken meanwhile (another
+# process bound it between the probe and the listen); fails the test for any other early exit.
+start_serve() {
+  pick_base
+  SAGA=$base INVENTORY=$((base + 1)) PAYMENT=$((base + 2)) NOTIFICATION=$((base + 3))
+  # Steps get 5 s (the default 1 s x 3 attempts can compensate an order on a loaded CI machine
+  # while PostgreSQL restarts below).
+  SAGA_STEP_TIMEOUT_MS=5000 "$faultline" serve all --port-base "$base" --kafka mock \
+    --log-level info 2> "$dir/serve.log" &
+  pid=$!
+  local port up
+  for port in $SAGA $INVENTORY $PAYMENT $NOTIFICATION; do
+    up=0
+    for _ in $(seq 1 300); do  # 30 s at most per service
+      if ! kill -0 "$pid" 2> /dev/null; then
+        pid=""
+        grep -q '"msg":"cannot listen"' "$dir/serve.log" && return 1
+        fail "faultline serve exited early"
+      fi
+      if [ "$(curl -s -o /dev/null -w "%{http_code}" "http://127.0.0.1:$port/health" 2> /dev/null)" = 200 ]; then
+        up=1
+        break
+      fi
+      sleep 0.1
+    done
+    [ "$up" = 1 ] || fail "port $port never became healthy"
+  done
+}
+started=0
+for attempt in 1 2 3 4 5; do
+  if start_serve; then started=1; break; fi
+  echo "port base $base was taken before serve listened (attempt $attempt), trying another" >&2
 done
+[ "$started" = 1 ] || fail "faultline serve could not listen in 5 attempts"
 ok
 
 # call METHOD URL [BODY]: sets $code and $body.
