@@ -58,6 +58,8 @@ std::string parse_args(const std::vector<std::string>& args, CheckArgs* a) {
       if (!error.empty()) return error;
     } else if (s == "--negative-allowed") {
       a->options["negative-allowed"] = true;
+    } else if (s == "--sequential-keys" || s == "--linearizable-keys") {
+      a->options[s.substr(2)] = true;  // elle-rw-register's version-order assumptions
     } else if (!s.empty() && s[0] == '-') {
       return "unknown option '" + s + "'";
     } else if (a->path.empty()) {

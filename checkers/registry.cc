@@ -23,7 +23,8 @@ const std::map<std::string, Entry>& registry() {
   static const std::map<std::string, Entry> r = {
       {"linearizable", {{"model", "failed-cas", "max-steps"}, run_linearizable}},
       {"elle-list-append", {{"expected"}, run_elle_list_append}},
-      {"elle-rw-register", {{"expected"}, run_elle_rw_register}},
+      {"elle-rw-register",
+       {{"expected", "sequential-keys", "linearizable-keys"}, run_elle_rw_register}},
       {"bank", {{"total", "negative-allowed"}, run_bank}},
       {"set", {{}, run_set}},
       {"counter", {{}, run_counter}},

@@ -1,6 +1,8 @@
 // The "elle-list-append" and "elle-rw-register" registry entries: run the Elle analysis and
-// judge it against the expected consistency model.
+// judge it against the expected consistency model. rw-register also takes Elle's optional
+// version-order assumptions "sequential-keys" and "linearizable-keys" (booleans, default false).
 #include <algorithm>
+#include <utility>
 
 #include "checkers/checker_impls.h"
 #include "checkers/elle/list_append.h"
@@ -15,9 +17,10 @@ const std::vector<std::string>& known_models() {
   return m;
 }
 
-CheckOutcome judge(const elle::ElleResult& r, const std::string& expected) {
+// `json` is r's rendering (a checker's result type may add to ElleResult's).
+CheckOutcome judge(const elle::ElleResult& r, nlohmann::json json, const std::string& expected) {
   CheckOutcome o;
-  o.result = r.to_json();
+  o.result = std::move(json);
   o.result["expected"] = expected;
   if (!r.error.empty()) {
     o.valid = Validity::kUnknown;
@@ -43,20 +46,38 @@ bool expected_model(const nlohmann::json& options, std::string* expected, CheckO
   return true;
 }
 
+// Reads the boolean option `name` (absent: false) into *flag.
+bool boolean_option(const nlohmann::json& options, const std::string& name, bool* flag,
+                    CheckOutcome* bad) {
+  *flag = false;
+  if (!options.contains(name)) return true;
+  if (!options[name].is_boolean()) {
+    *bad = option_error(name + " takes true or false, not " + options[name].dump());
+    return false;
+  }
+  *flag = options[name].get<bool>();
+  return true;
+}
+
 }  // namespace
 
 CheckOutcome run_elle_list_append(const nlohmann::json& options, const history::History& h) {
   std::string expected;
   CheckOutcome bad;
   if (!expected_model(options, &expected, &bad)) return bad;
-  return judge(elle::check_list_append(h), expected);
+  const elle::ElleResult r = elle::check_list_append(h);
+  return judge(r, r.to_json(), expected);
 }
 
 CheckOutcome run_elle_rw_register(const nlohmann::json& options, const history::History& h) {
   std::string expected;
   CheckOutcome bad;
   if (!expected_model(options, &expected, &bad)) return bad;
-  return judge(elle::check_rw_register(h), expected);
+  elle::RwAssumptions a;
+  if (!boolean_option(options, "sequential-keys", &a.sequential_keys, &bad)) return bad;
+  if (!boolean_option(options, "linearizable-keys", &a.linearizable_keys, &bad)) return bad;
+  const elle::RwRegisterResult r = elle::check_rw_register(h, a);
+  return judge(r, r.to_json(), expected);
 }
 
 }  // namespace fl::checkers

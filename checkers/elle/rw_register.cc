@@ -1,6 +1,7 @@
 #include "checkers/elle/rw_register.h"
 
 #include <set>
+#include <stdexcept>
 #include <unordered_map>
 
 #include "checkers/elle/values.h"
@@ -23,15 +24,20 @@ struct ExternalRead {
   bool then_wrote;        // the transaction wrote the key afterwards
 };
 
+// How a transaction's external read is used: not at all (an anomaly already), as a read only
+// (wr and rw edges), or also as a version the transaction observed (for assumed orders).
+enum class ReadUse { kNone, kRead, kVersion };
+
 class RwRegister {
  public:
-  RwRegister(const std::vector<Txn>& txns, ElleResult* result)
-      : txns_(txns), rep_(txns, result), graph_(txns.size()) {
+  RwRegister(const std::vector<Txn>& txns, RwRegisterResult* result)
+      : txns_(txns), result_(*result), rep_(txns, result), graph_(txns.size()) {
     nil_ = values_.id(nullptr);
   }
   bool index_writes(std::string* error);
   void check_reads();
   void add_edges();
+  void add_assumed_edges();
   void cycles() { find_cycles(graph_, rep_); }
 
  private:
@@ -41,8 +47,12 @@ class RwRegister {
     return it == writers_.end() ? nullptr : &it->second;
   }
   void check_txn(const Txn& t);
+  ReadUse check_read(const Txn& t, const Mop& m, std::uint32_t k, std::uint32_t v);
+  void assume_order(const VersionEdge& e);
+  void report_incompatible(const std::vector<VersionEdge>& cycle);
 
   const std::vector<Txn>& txns_;
+  RwRegisterResult& result_;
   Reporter rep_;
   Graph graph_;
   Interner values_;
@@ -50,6 +60,9 @@ class RwRegister {
   std::unordered_map<std::uint64_t, Writer> writers_;
   std::map<std::uint32_t, std::vector<std::size_t>> key_writers_;  // non-failed writers per key
   std::vector<ExternalRead> reads_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> readers_;
+  std::vector<Touch> touches_;  // committed transactions' views, by (txn, key)
+  std::size_t assumed_edges_ = 0;
 };
 
 bool RwRegister::index_writes(std::string* error) {
@@ -81,9 +94,44 @@ bool RwRegister::index_writes(std::string* error) {
   return true;
 }
 
+// Reports what is wrong with t's external read m (of key k, value id v) and adds its wr edge.
+ReadUse RwRegister::check_read(const Txn& t, const Mop& m, std::uint32_t k, std::uint32_t v) {
+  if (v == nil_) return ReadUse::kVersion;
+  const Writer* w = writer(k, v);
+  if (w == nullptr) {
+    rep_.add("garbage-read",
+             rep_.txn_text(t.id) + " read " + m.value().dump() + " of " + m.key +
+                 ", which no transaction wrote",
+             {t.id});
+    return ReadUse::kNone;
+  }
+  if (w->txn == t.id) {
+    rep_.add("internal",
+             rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
+                 " before writing it itself",
+             {t.id});
+    return ReadUse::kNone;
+  }
+  if (failed(w->txn)) {
+    rep_.add("G1a",
+             rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
+                 " written by the aborted " + rep_.txn_text(w->txn),
+             {t.id, w->txn});
+    return ReadUse::kNone;
+  }
+  graph_.add(w->txn, t.id, Dep::kWR, k);
+  if (w->last) return ReadUse::kVersion;
+  rep_.add("G1b",
+           rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
+               ", an intermediate write of " + rep_.txn_text(w->txn),
+           {t.id, w->txn});
+  return ReadUse::kRead;
+}
+
 void RwRegister::check_txn(const Txn& t) {
   std::map<std::string, nlohmann::json> known;  // this transaction's view of each key so far
   std::map<std::uint32_t, std::size_t> first;   // key -> its external read in reads_
+  std::map<std::uint32_t, Touch> touched;       // key -> versions observed or installed
   for (const Mop& m : t.mops) {
     const std::uint32_t k = graph_.key_id(m.key);
     auto it = known.find(m.key);
@@ -91,6 +139,9 @@ void RwRegister::check_txn(const Txn& t) {
       auto f = first.find(k);
       if (f != first.end()) reads_[f->second].then_wrote = true;
       known[m.key] = m.value();
+      Touch& seen = touched[k];
+      seen.last = values_.id(m.value());
+      if (seen.first == kNoVersion) seen.first = seen.last;
       continue;
     }
     if (it != known.end()) {
@@ -104,39 +155,17 @@ void RwRegister::check_txn(const Txn& t) {
     }
     known[m.key] = m.value();
     const std::uint32_t v = values_.id(m.value());
-    if (v != nil_) {
-      const Writer* w = writer(k, v);
-      if (w == nullptr) {
-        rep_.add("garbage-read",
-                 rep_.txn_text(t.id) + " read " + m.value().dump() + " of " + m.key +
-                     ", which no transaction wrote",
-                 {t.id});
-        continue;
-      }
-      if (w->txn == t.id) {
-        rep_.add("internal",
-                 rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
-                     " before writing it itself",
-                 {t.id});
-        continue;
-      }
-      if (failed(w->txn)) {
-        rep_.add("G1a",
-                 rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
-                     " written by the aborted " + rep_.txn_text(w->txn),
-                 {t.id, w->txn});
-        continue;
-      }
-      if (!w->last) {
-        rep_.add("G1b",
-                 rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
-                     ", an intermediate write of " + rep_.txn_text(w->txn),
-                 {t.id, w->txn});
-      }
-      graph_.add(w->txn, t.id, Dep::kWR, k);
-    }
+    const ReadUse use = check_read(t, m, k, v);
+    if (use == ReadUse::kNone) continue;
+    if (use == ReadUse::kVersion) touched[k].first = touched[k].last = v;
     first.emplace(k, reads_.size());
     reads_.push_back(ExternalRead{t.id, k, v, false});
+  }
+  for (auto& [k, seen] : touched) {
+    if (seen.first == kNoVersion) continue;
+    seen.txn = t.id;
+    seen.key = k;
+    touches_.push_back(seen);
   }
 }
 
@@ -148,7 +177,8 @@ void RwRegister::check_reads() {
 
 void RwRegister::add_edges() {
   // Readers of each version, and the committed transactions that read it and then wrote.
-  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> readers, rmw;
+  auto& readers = readers_;
+  std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> rmw;
   for (const ExternalRead& r : reads_) {
     readers[{r.key, r.version}].push_back(r.txn);
     if (r.then_wrote) rmw[{r.key, r.version}].push_back(r.txn);
@@ -180,10 +210,82 @@ void RwRegister::add_edges() {
   }
 }
 
+// e.from precedes e.to: ww between their writers, rw from e.from's readers to e.to's writer.
+// The initial nil's readers already have rw edges to every writer.
+void RwRegister::assume_order(const VersionEdge& e) {
+  if (e.from == nil_) return;
+  const Writer* from = writer(e.key, e.from);
+  const Writer* to = writer(e.key, e.to);
+  if (from == nullptr || to == nullptr) {
+    throw std::logic_error("rw-register: an assumed order between unwritten versions");
+  }
+  const auto add = [&](std::size_t a, std::size_t b, Dep d) {
+    if (++assumed_edges_ > kMaxAssumedEdges) {
+      ++result_.assumed_edges_dropped;
+      return;
+    }
+    graph_.add(a, b, d, e.key);
+  };
+  add(from->txn, to->txn, Dep::kWW);
+  auto r = readers_.find({e.key, e.from});
+  if (r == readers_.end()) return;
+  for (std::size_t t : r->second) add(t, to->txn, Dep::kRW);
+}
+
+void RwRegister::report_incompatible(const std::vector<VersionEdge>& cycle) {
+  const std::string& key = graph_.key_name(cycle.front().key);
+  std::string text = key + "'s version order is cyclic:";
+  std::vector<std::size_t> ids;
+  for (const VersionEdge& e : cycle) {
+    text += " " + values_.value(e.from).dump() + " < " + values_.value(e.to).dump() + " (T" +
+            std::to_string(e.from_txn) + " then T" + std::to_string(e.to_txn) + ", " +
+            to_string(e.source) + ");";
+    ids.push_back(e.from_txn);
+    ids.push_back(e.to_txn);
+  }
+  if (cycle.size() == 1) text += " but nil is the initial version;";
+  for (std::size_t id : std::set<std::size_t>(ids.begin(), ids.end())) {
+    text += " " + rep_.txn_text(id) + ";";
+  }
+  text.pop_back();
+  rep_.add("incompatible-order", text, ids);
+}
+
+// Version orders from the assumptions, per key: a cyclic key is reported, an acyclic key's
+// orders become ww and rw edges.
+void RwRegister::add_assumed_edges() {
+  const std::vector<VersionEdge> edges =
+      version_edges(txns_, touches_, result_.assumptions, &result_.frontier_dropped);
+  for (std::size_t i = 0, j = 0; i < edges.size(); i = j) {
+    while (j < edges.size() && edges[j].key == edges[i].key) ++j;
+    const std::vector<VersionEdge> key_edges(edges.begin() + static_cast<std::ptrdiff_t>(i),
+                                             edges.begin() + static_cast<std::ptrdiff_t>(j));
+    const std::vector<VersionEdge> cycle = version_cycle(key_edges, nil_);
+    if (!cycle.empty()) {
+      report_incompatible(cycle);
+      continue;
+    }
+    for (const VersionEdge& e : key_edges) assume_order(e);
+  }
+}
+
 }  // namespace
 
-ElleResult check_rw_register(const history::History& h) {
-  ElleResult result;
+nlohmann::json RwRegisterResult::to_json() const {
+  nlohmann::json j = ElleResult::to_json();
+  j["assumptions"] = {{"wfr-keys", true},
+                      {"sequential-keys", assumptions.sequential_keys},
+                      {"linearizable-keys", assumptions.linearizable_keys}};
+  if (frontier_dropped + assumed_edges_dropped != 0) {
+    j["assumptions-truncated"] = {{"realtime-predecessors-dropped", frontier_dropped},
+                                  {"assumed-edges-dropped", assumed_edges_dropped}};
+  }
+  return j;
+}
+
+RwRegisterResult check_rw_register(const history::History& h, const RwAssumptions& a) {
+  RwRegisterResult result;
+  result.assumptions = a;
   std::vector<Txn> txns;
   const std::map<std::string, MopKind> kinds = {{"w", MopKind::kWrite}, {"r", MopKind::kRead}};
   if (collect_txns(h, kinds, &txns, &result.error)) {
@@ -192,6 +294,7 @@ ElleResult check_rw_register(const history::History& h) {
     if (rw.index_writes(&result.error)) {
       rw.check_reads();
       rw.add_edges();
+      if (a.any()) rw.add_assumed_edges();
       rw.cycles();
     }
   }
