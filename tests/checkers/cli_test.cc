@@ -2,7 +2,8 @@
 // the operation that cannot be linearized) for a non-linearizable one, 2 for bad usage and
 // malformed input (with the line named); the format is detected (JSON lines, EDN, Porcupine);
 // Knossos' failed-cas meaning is selectable; transactional histories go to Elle (with
-// --expected), and --checker/--total reach the domain checkers.
+// --expected and rw-register's --sequential-keys/--linearizable-keys), and --checker/--total
+// reach the domain checkers.
 #include "checkers/cli.h"
 
 #include <gtest/gtest.h>
@@ -87,6 +88,35 @@ TEST(CheckCommand, EdnElleAndNamedCheckers) {
   EXPECT_NE(out.find("wrong-total"), std::string::npos);
   EXPECT_EQ(run({bank, "--checker", "nope"}, &out, &err), 2);
   EXPECT_NE(err.find("unknown checker"), std::string::npos);
+}
+
+TEST(CheckCommand, RwRegisterAssumptionFlags) {
+  std::string out, err;
+  // Two blind writes of x; process 2 reads 1 then 2, process 3 reads 2 then 1: valid unless
+  // each key is assumed sequential (then its version order is cyclic).
+  const std::string h =
+      write_file("rw-seq.edn", R"({:type :invoke, :f :txn, :value [[:w :x 1]], :process 0}
+{:type :invoke, :f :txn, :value [[:w :x 2]], :process 1}
+{:type :ok, :f :txn, :value [[:w :x 1]], :process 0}
+{:type :ok, :f :txn, :value [[:w :x 2]], :process 1}
+{:type :invoke, :f :txn, :value [[:r :x nil]], :process 2}
+{:type :ok, :f :txn, :value [[:r :x 1]], :process 2}
+{:type :invoke, :f :txn, :value [[:r :x nil]], :process 3}
+{:type :ok, :f :txn, :value [[:r :x 2]], :process 3}
+{:type :invoke, :f :txn, :value [[:r :x nil]], :process 2}
+{:type :ok, :f :txn, :value [[:r :x 2]], :process 2}
+{:type :invoke, :f :txn, :value [[:r :x nil]], :process 3}
+{:type :ok, :f :txn, :value [[:r :x 1]], :process 3}
+)");
+  EXPECT_EQ(run({h}, &out, &err), 0) << out << err;
+  EXPECT_NE(out.find("\"sequential-keys\": false"), std::string::npos) << out;
+  EXPECT_EQ(run({h, "--sequential-keys"}, &out, &err), 1) << out << err;
+  EXPECT_NE(out.find("incompatible-order"), std::string::npos) << out;
+  EXPECT_NE(out.find("\"sequential-keys\": true"), std::string::npos) << out;
+  EXPECT_EQ(run({h, "--linearizable-keys"}, &out, &err), 1) << out << err;
+  EXPECT_NE(out.find("\"linearizable-keys\": true"), std::string::npos) << out;
+  EXPECT_EQ(run({h, "--options", R"({"sequential-keys": 1})"}, &out, &err), 2);
+  EXPECT_NE(err.find("sequential-keys takes true or false"), std::string::npos) << err;
 }
 
 TEST(CheckCommand, BadUsageAndInputExit2WithAMessage) {
