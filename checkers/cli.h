@@ -9,7 +9,8 @@ namespace fl::checkers {
 
 // `faultline check <history> [--checker NAME] [--model M] [--options JSON]
 //   [--format auto|jsonl|edn|porcupine-etcd|porcupine-kv] [--failed-cas evidence|never-happened]
-//   [--max-steps N] [--expected MODEL] [--total N] [--negative-allowed]`: runs a registry
+//   [--max-steps N] [--expected MODEL] [--sequential-keys] [--linearizable-keys] [--total N]
+//   [--negative-allowed]`: runs a registry
 // checker (registry.h; chosen from the ops when not named: txn -> Elle list-append or
 // rw-register, transfer -> bank, add + read -> set or counter, else linearizable with the model
 // guessed). --model takes a linearizability model (register, cas-register, kv, mutex) or

@@ -7,7 +7,9 @@
 //   "elle-list-append",  {"expected": read-committed|snapshot-isolation|serializable|
 //   "elle-rw-register"    strict-serializable (default strict-serializable)}: invalid iff an
 //                         anomaly rules out the expected model; every anomaly found is listed,
-//                         with the models it rules out.
+//                         with the models it rules out. "elle-rw-register" also takes
+//                         "sequential-keys" and "linearizable-keys" (bool, default false): Elle's
+//                         version-order assumptions (process / real-time order per key).
 //   "bank"               {"total": N, "negative-allowed": bool}
 //   "set"                {}
 //   "counter"            {}

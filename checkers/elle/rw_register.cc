@@ -129,9 +129,10 @@ ReadUse RwRegister::check_read(const Txn& t, const Mop& m, std::uint32_t k, std:
 }
 
 void RwRegister::check_txn(const Txn& t) {
-  std::map<std::string, nlohmann::json> known;  // this transaction's view of each key so far
-  std::map<std::uint32_t, std::size_t> first;   // key -> its external read in reads_
-  std::map<std::uint32_t, Touch> touched;       // key -> versions observed or installed
+  std::map<std::string, nlohmann::json> known;   // this transaction's view of each key so far
+  std::map<std::uint32_t, std::size_t> first;    // key -> its external read in reads_
+  std::map<std::uint32_t, Touch> touched;        // key -> versions observed or installed
+  const bool track = result_.assumptions.any();  // touches feed only the assumptions
   for (const Mop& m : t.mops) {
     const std::uint32_t k = graph_.key_id(m.key);
     auto it = known.find(m.key);
@@ -139,6 +140,7 @@ void RwRegister::check_txn(const Txn& t) {
       auto f = first.find(k);
       if (f != first.end()) reads_[f->second].then_wrote = true;
       known[m.key] = m.value();
+      if (!track) continue;
       Touch& seen = touched[k];
       seen.last = values_.id(m.value());
       if (seen.first == kNoVersion) seen.first = seen.last;
@@ -157,7 +159,7 @@ void RwRegister::check_txn(const Txn& t) {
     const std::uint32_t v = values_.id(m.value());
     const ReadUse use = check_read(t, m, k, v);
     if (use == ReadUse::kNone) continue;
-    if (use == ReadUse::kVersion) touched[k].first = touched[k].last = v;
+    if (track && use == ReadUse::kVersion) touched[k].first = touched[k].last = v;
     first.emplace(k, reads_.size());
     reads_.push_back(ExternalRead{t.id, k, v, false});
   }
