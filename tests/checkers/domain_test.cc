@@ -86,7 +86,9 @@ TEST(Set, LostStaleUnexpectedAreCaught) {
   EXPECT_EQ(o.result["lost"], json::parse("[1]"));
   EXPECT_EQ(o.result["stale"], json::parse("[2]"));
   for (const auto& a : o.result["anomalies"]) {
-    if (a["type"] == "lost") EXPECT_EQ(a["ops"], json::parse("[0,1,10,11]"));
+    if (a["type"] == "lost") {
+      EXPECT_EQ(a["ops"], json::parse("[0,1,10,11]"));
+    }
   }
 }
 
