@@ -2,6 +2,7 @@
 // cycles.cc.
 #include "checkers/elle/core.h"
 
+#include <algorithm>
 #include <set>
 
 namespace fl::checkers::elle {
@@ -196,6 +197,17 @@ nlohmann::json ElleResult::to_json() const {
   }
   if (!error.empty()) j["error"] = error;
   return j;
+}
+
+void complete_in_frontier(std::vector<std::size_t>* frontier,
+                          const std::vector<std::size_t>& before, std::size_t id) {
+  std::vector<std::size_t> next;
+  next.reserve(frontier->size() + 1);
+  for (std::size_t f : *frontier) {
+    if (std::find(before.begin(), before.end(), f) == before.end()) next.push_back(f);
+  }
+  next.push_back(id);
+  frontier->swap(next);
 }
 
 }  // namespace fl::checkers::elle

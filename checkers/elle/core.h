@@ -86,6 +86,12 @@ class Reporter {
 // classes suffixed "-process" and "-realtime" for cycles that need those orders.
 void find_cycles(Graph& g, Reporter& reporter);
 
+// One step of a real-time frontier (the transactions that completed and have no completed
+// real-time successor yet): `id` completed, and `before` (the frontier when it was invoked) are
+// now its predecessors, so they leave the frontier and `id` joins it, last.
+void complete_in_frontier(std::vector<std::size_t>* frontier,
+                          const std::vector<std::size_t>& before, std::size_t id);
+
 // Sets not_models from the anomaly classes found and valid from whether any were found.
 void finish(ElleResult* result);
 

@@ -45,13 +45,7 @@ void add_order_edges(Graph& g, const std::vector<Txn>& txns) {
       if (txns[e.txn].type == history::OpType::kOk) seen[e.txn] = frontier;
       continue;
     }
-    const auto& before = seen[e.txn];
-    std::vector<std::size_t> next;
-    for (std::size_t f : frontier) {
-      if (std::find(before.begin(), before.end(), f) == before.end()) next.push_back(f);
-    }
-    next.push_back(e.txn);
-    frontier.swap(next);
+    complete_in_frontier(&frontier, seen[e.txn], e.txn);
     seen.erase(e.txn);
   }
 }

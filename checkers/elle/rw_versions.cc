@@ -63,17 +63,11 @@ void realtime(const std::vector<Txn>& txns, const std::vector<Touch>& touches,
       seen[e.touch] = f;
       continue;
     }
-    const auto& before = seen[e.touch];
-    std::vector<std::size_t> next;
-    for (std::size_t p : f) {
-      if (std::find(before.begin(), before.end(), p) == before.end()) next.push_back(p);
+    complete_in_frontier(&f, seen[e.touch], e.touch);
+    if (f.size() > kMaxRealtimeFrontier) {
+      *dropped += f.size() - kMaxRealtimeFrontier;
+      f.erase(f.begin(), f.end() - kMaxRealtimeFrontier);
     }
-    next.push_back(e.touch);
-    if (next.size() > kMaxRealtimeFrontier) {
-      *dropped += next.size() - kMaxRealtimeFrontier;
-      next.erase(next.begin(), next.end() - kMaxRealtimeFrontier);
-    }
-    f.swap(next);
     seen.erase(e.touch);
   }
   require(seen.empty(), "a touch invoked but never completed");
