@@ -4,6 +4,7 @@
 #include <librdkafka/rdkafka_mock.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 
 #include "real/fd_wait.h"
@@ -45,6 +46,18 @@ const char* kafka_log_level() {
   if (env != nullptr && env[0] >= '0' && env[0] <= '7' && env[1] == '\0') return env;
   return "2";
 }
+
+int parse_fetch_wait_ms(const char* text) {
+  if (text == nullptr || text[0] == '\0' || std::strlen(text) > 3) return kDefaultFetchWaitMs;
+  int ms = 0;
+  for (const char* c = text; *c != '\0'; ++c) {
+    if (*c < '0' || *c > '9') return kDefaultFetchWaitMs;
+    ms = ms * 10 + (*c - '0');
+  }
+  return ms >= 1 && ms <= kMaxFetchWaitMs ? ms : kDefaultFetchWaitMs;
+}
+
+int kafka_fetch_wait_ms() { return parse_fetch_wait_ms(std::getenv("FL_KAFKA_FETCH_WAIT_MS")); }
 
 namespace {
 
@@ -200,6 +213,10 @@ io::Status KafkaLog::subscribe(const std::string& group, const std::vector<std::
   if (group.empty() || topics.empty()) {
     return io::Status::failed(io::ErrorKind::kInvalidArgument, "empty group or topics");
   }
+  if (options_.fetch_wait_max_ms < 1 || options_.fetch_wait_max_ms > kMaxFetchWaitMs) {
+    return io::Status::failed(io::ErrorKind::kInvalidArgument,
+                              "fetch_wait_max_ms must be in 1.." + std::to_string(kMaxFetchWaitMs));
+  }
   std::string error;
   rd_kafka_conf_t* conf = base_conf(options_, &error);
   if (conf == nullptr) return io::Status::failed(io::ErrorKind::kInvalidArgument, error);
@@ -208,6 +225,7 @@ io::Status KafkaLog::subscribe(const std::string& group, const std::vector<std::
   set(conf, "auto.offset.reset", "earliest");
   set(conf, "session.timeout.ms", std::to_string(options_.session_timeout_ms));
   set(conf, "heartbeat.interval.ms", "500");
+  set(conf, "fetch.wait.max.ms", std::to_string(options_.fetch_wait_max_ms));
   char err[512];
   consumer_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (consumer_ == nullptr) return io::Status::failed(io::ErrorKind::kInvalidArgument, err);

@@ -24,11 +24,22 @@ namespace fl::real {
 // down, which our own results already report; at 3 they flooded test output.
 const char* kafka_log_level();
 
+// The consumers' fetch.wait.max.ms: FL_KAFKA_FETCH_WAIT_MS if it is an integer in
+// 1..kMaxFetchWaitMs, else kDefaultFetchWaitMs (librdkafka's own default is 500). A Kafka broker
+// answers a fetch as soon as a record arrives, so a short wait only adds idle fetch requests;
+// librdkafka's mock cluster answers only when the wait is over, and at 500 ms each hop of a saga
+// message (relay -> consumer) cost up to half a second: 2-2.5 s per saga instead of ~0.14 s.
+constexpr int kDefaultFetchWaitMs = 10;
+constexpr int kMaxFetchWaitMs = 500;
+int parse_fetch_wait_ms(const char* text);  // the rule above for one value (null: unset)
+int kafka_fetch_wait_ms();                  // parse_fetch_wait_ms(getenv(...))
+
 struct KafkaOptions {
   std::string brokers;  // bootstrap.servers, e.g. KAFKA_BROKERS
   std::string client_id = "faultline";
   int session_timeout_ms = 6000;
   int delivery_timeout_ms = 10000;
+  int fetch_wait_max_ms = kafka_fetch_wait_ms();
   // Creates topics instead of the Admin API when set. librdkafka 2.0.2's mock cluster does not
   // answer CreateTopics, so tests against it pass KafkaMockCluster::create_topic here.
   std::function<io::Status(const std::string& topic, int partitions)> create_topic_via;

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "real/http_rpc.h"
+#include "real/kafka_log.h"
 #include "real/node_runtime.h"
 #include "real/redis_cache.h"
 #include "real/stores_from_env.h"
@@ -202,6 +203,29 @@ TEST(RealRuntime, BadRequestsGet4xxJsonAndTheServerKeepsServing) {
     EXPECT_NE(good.find("n|1|1:a"), std::string::npos);
     node.transport().stop();
   });
+}
+
+TEST(RealKafka, FetchWaitFromTheEnvironmentWithinBounds) {
+  EXPECT_EQ(parse_fetch_wait_ms(nullptr), kDefaultFetchWaitMs);
+  EXPECT_EQ(parse_fetch_wait_ms(""), kDefaultFetchWaitMs);
+  EXPECT_EQ(parse_fetch_wait_ms("1"), 1);
+  EXPECT_EQ(parse_fetch_wait_ms("250"), 250);
+  EXPECT_EQ(parse_fetch_wait_ms("500"), 500);
+  for (const char* bad : {"0", "501", "5000", "-5", "1e2", " 10", "10ms", "abc"}) {
+    EXPECT_EQ(parse_fetch_wait_ms(bad), kDefaultFetchWaitMs) << bad;
+  }
+  ::setenv("FL_KAFKA_FETCH_WAIT_MS", "40", 1);
+  EXPECT_EQ(kafka_fetch_wait_ms(), 40);
+  EXPECT_EQ(KafkaOptions{}.fetch_wait_max_ms, 40);
+  ::unsetenv("FL_KAFKA_FETCH_WAIT_MS");
+  EXPECT_EQ(KafkaOptions{}.fetch_wait_max_ms, kDefaultFetchWaitMs);
+  KafkaOptions o;
+  o.brokers = "127.0.0.1:9";
+  o.fetch_wait_max_ms = 0;
+  KafkaLog log(o);
+  const io::Status s = log.subscribe("g", {"t"});
+  EXPECT_EQ(s.kind(), io::ErrorKind::kInvalidArgument);
+  EXPECT_NE(s.message().find("fetch_wait_max_ms"), std::string::npos) << s.to_string();
 }
 
 }  // namespace
