@@ -5,6 +5,8 @@
 # the sagas cost, and pgbench then runs one "saga equivalent" per pgbench transaction (the same
 # number of transactions, each BEGIN + single-row upserts by key + COMMIT). The ratio is the
 # figure. Usage: serve_bench.sh FAULTLINE_BINARY [SAGAS] [PARALLEL_CLIENTS]. Needs curl, jq.
+# WARMUP_SAGAS=N (default 0) first runs N sagas to completion, outside the measurement, so that
+# the Kafka consumer groups have joined (the first saga after start-up takes several seconds).
 set -euo pipefail
 faultline=$(realpath "${1:?usage: serve_bench.sh FAULTLINE_BINARY [SAGAS] [CLIENTS]}")
 sagas=${2:-300}
@@ -41,6 +43,18 @@ count_status() {  # count_status 'completed' | "'completed','compensated','faile
   psql -qAtc "/* fl-bench */ SELECT count(*) FROM saga_instances WHERE status IN ($1)"
 }
 finished() { count_status "'completed','compensated','failed'"; }
+warmup=${WARMUP_SAGAS:-0}
+if [ "$warmup" -gt 0 ]; then
+  seq 1 "$warmup" | xargs -P "$clients" -I{} curl -sf -o /dev/null -X POST \
+    "http://127.0.0.1:$base/api/v1/sagas" -d '{"type": "order_processing", "data":
+    {"order_id": "w-{}", "user_id": "u", "sku": "BENCH", "quantity": 1, "amount_cents": 100}}'
+  for _ in $(seq 1 600); do  # 60 s at most
+    [ "$(finished)" -ge "$warmup" ] && break
+    sleep 0.1
+  done
+fi
+warm_finished=$(finished)
+warm_completed=$(count_status "'completed'")
 psql -qAtc "SELECT pg_stat_statements_reset()" > /dev/null
 xacts() {
   psql -qAtc "SELECT xact_commit || ' ' || xact_rollback FROM pg_stat_database
@@ -52,12 +66,12 @@ seq 1 "$sagas" | xargs -P "$clients" -I{} curl -sf -o /dev/null -X POST \
   "http://127.0.0.1:$base/api/v1/sagas" -d '{"type": "order_processing", "data":
   {"order_id": "b-{}", "user_id": "u", "sku": "BENCH", "quantity": 1, "amount_cents": 100}}'
 for _ in $(seq 1 1200); do  # 120 s at most
-  [ "$(finished)" -ge "$sagas" ] && break
+  [ "$(finished)" -ge $((sagas + warm_finished)) ] && break
   sleep 0.1
 done
 end=$(date +%s.%N)
-done_count=$(count_status "'completed'")
-final_count=$(finished)
+done_count=$(($(count_status "'completed'") - warm_completed))
+final_count=$(($(finished) - warm_finished))
 [ "$final_count" -ge "$sagas" ] || { echo "only $final_count of $sagas sagas finished" >&2; exit 1; }
 # Sagas that timed out under load compensate (correctly); the rate counts completed ones only.
 read -r commits1 rollbacks1 <<< "$(xacts)"
