@@ -3,6 +3,7 @@
 #include <librdkafka/rdkafka.h>
 #include <librdkafka/rdkafka_mock.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -47,17 +48,30 @@ const char* kafka_log_level() {
   return "2";
 }
 
-int parse_fetch_wait_ms(const char* text) {
-  if (text == nullptr || text[0] == '\0' || std::strlen(text) > 3) return kDefaultFetchWaitMs;
+std::optional<int> parse_fetch_wait_ms(const char* text) {
+  if (text == nullptr || text[0] == '\0' || std::strlen(text) > 3) return std::nullopt;
   int ms = 0;
   for (const char* c = text; *c != '\0'; ++c) {
-    if (*c < '0' || *c > '9') return kDefaultFetchWaitMs;
+    if (*c < '0' || *c > '9') return std::nullopt;
     ms = ms * 10 + (*c - '0');
   }
-  return ms >= 1 && ms <= kMaxFetchWaitMs ? ms : kDefaultFetchWaitMs;
+  if (ms < 1 || ms > kMaxFetchWaitMs) return std::nullopt;
+  return ms;
 }
 
-int kafka_fetch_wait_ms() { return parse_fetch_wait_ms(std::getenv("FL_KAFKA_FETCH_WAIT_MS")); }
+int kafka_fetch_wait_ms() {
+  const char* env = std::getenv("FL_KAFKA_FETCH_WAIT_MS");
+  if (env == nullptr) return kDefaultFetchWaitMs;
+  if (const auto ms = parse_fetch_wait_ms(env)) return *ms;
+  static bool warned = false;  // once per process: KafkaOptions are built per client
+  if (!warned) {
+    warned = true;
+    std::fprintf(stderr,
+                 "faultline: FL_KAFKA_FETCH_WAIT_MS='%s' is not an integer in 1..%d; using %d\n",
+                 env, kMaxFetchWaitMs, kDefaultFetchWaitMs);
+  }
+  return kDefaultFetchWaitMs;
+}
 
 namespace {
 

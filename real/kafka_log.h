@@ -10,6 +10,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,14 +26,16 @@ namespace fl::real {
 const char* kafka_log_level();
 
 // The consumers' fetch.wait.max.ms: FL_KAFKA_FETCH_WAIT_MS if it is an integer in
-// 1..kMaxFetchWaitMs, else kDefaultFetchWaitMs (librdkafka's own default is 500). A Kafka broker
-// answers a fetch as soon as a record arrives, so a short wait only adds idle fetch requests;
-// librdkafka's mock cluster answers only when the wait is over, and at 500 ms each hop of a saga
-// message (relay -> consumer) cost up to half a second: 2-2.5 s per saga instead of ~0.14 s.
+// 1..kMaxFetchWaitMs, else kDefaultFetchWaitMs (librdkafka's own default is 500); a value that
+// is set but not such an integer is reported on stderr (once per process) and ignored. A Kafka
+// broker answers a fetch as soon as a record arrives, so a short wait only adds idle fetch
+// requests; librdkafka's mock cluster answers only when the wait is over, and at 500 ms each hop of
+// a saga message (relay -> consumer) cost up to half a second: 2-2.5 s per saga instead of ~0.14 s.
 constexpr int kDefaultFetchWaitMs = 10;
 constexpr int kMaxFetchWaitMs = 500;
-int parse_fetch_wait_ms(const char* text);  // the rule above for one value (null: unset)
-int kafka_fetch_wait_ms();                  // parse_fetch_wait_ms(getenv(...))
+// An integer in 1..kMaxFetchWaitMs, or nullopt (also for null).
+std::optional<int> parse_fetch_wait_ms(const char* text);
+int kafka_fetch_wait_ms();  // from FL_KAFKA_FETCH_WAIT_MS, by the rule above
 
 struct KafkaOptions {
   std::string brokers;  // bootstrap.servers, e.g. KAFKA_BROKERS

@@ -206,14 +206,18 @@ TEST(RealRuntime, BadRequestsGet4xxJsonAndTheServerKeepsServing) {
 }
 
 TEST(RealKafka, FetchWaitFromTheEnvironmentWithinBounds) {
-  EXPECT_EQ(parse_fetch_wait_ms(nullptr), kDefaultFetchWaitMs);
-  EXPECT_EQ(parse_fetch_wait_ms(""), kDefaultFetchWaitMs);
+  EXPECT_EQ(parse_fetch_wait_ms(nullptr), std::nullopt);
   EXPECT_EQ(parse_fetch_wait_ms("1"), 1);
   EXPECT_EQ(parse_fetch_wait_ms("250"), 250);
   EXPECT_EQ(parse_fetch_wait_ms("500"), 500);
-  for (const char* bad : {"0", "501", "5000", "-5", "1e2", " 10", "10ms", "abc"}) {
-    EXPECT_EQ(parse_fetch_wait_ms(bad), kDefaultFetchWaitMs) << bad;
+  for (const char* bad : {"", "0", "501", "5000", "-5", "1e2", " 10", "10ms", "abc"}) {
+    EXPECT_EQ(parse_fetch_wait_ms(bad), std::nullopt) << bad;
   }
+  ::setenv("FL_KAFKA_FETCH_WAIT_MS", "10ms", 1);
+  ::testing::internal::CaptureStderr();
+  EXPECT_EQ(kafka_fetch_wait_ms(), kDefaultFetchWaitMs);
+  EXPECT_NE(::testing::internal::GetCapturedStderr().find("FL_KAFKA_FETCH_WAIT_MS='10ms'"),
+            std::string::npos);
   ::setenv("FL_KAFKA_FETCH_WAIT_MS", "40", 1);
   EXPECT_EQ(kafka_fetch_wait_ms(), 40);
   EXPECT_EQ(KafkaOptions{}.fetch_wait_max_ms, 40);
