@@ -179,13 +179,12 @@ void RwRegister::check_reads() {
 
 void RwRegister::add_edges() {
   // Readers of each version, and the committed transactions that read it and then wrote.
-  auto& readers = readers_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, std::vector<std::size_t>> rmw;
   for (const ExternalRead& r : reads_) {
-    readers[{r.key, r.version}].push_back(r.txn);
+    readers_[{r.key, r.version}].push_back(r.txn);
     if (r.then_wrote) rmw[{r.key, r.version}].push_back(r.txn);
   }
-  for (const auto& [version, ids] : readers) {
+  for (const auto& [version, ids] : readers_) {
     if (version.second != nil_) continue;  // nil precedes every write of the key
     std::size_t edges = 0;
     for (std::size_t r : ids) {
@@ -207,7 +206,7 @@ void RwRegister::add_edges() {
     const Writer* w = writer(version.first, version.second);
     for (std::size_t t : writers) {
       if (w != nullptr && !failed(w->txn)) graph_.add(w->txn, t, Dep::kWW, version.first);
-      for (std::size_t r : readers[version]) graph_.add(r, t, Dep::kRW, version.first);
+      for (std::size_t r : readers_[version]) graph_.add(r, t, Dep::kRW, version.first);
     }
   }
 }
