@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-5}
 dir=$(mktemp -d /tmp/fl-bench-pg.XXXXXX)
-trap 'bash tests/servers/stop.sh "$dir"' EXIT
-bash tests/servers/start.sh "$dir" > /dev/null
+trap 'bash real/servers/stop.sh "$dir"' EXIT
+bash real/servers/start.sh "$dir" > /dev/null
 source "$dir/env"
 psql -qc "create table if not exists bench_kv (k bigint primary key, v bigint not null)"
 cat > "$dir/tx.sql" <<'SQL'
@@ -20,7 +20,7 @@ COMMIT;
 SQL
 pg=$(pgbench -n -c4 -j2 -T "$secs" -f "$dir/tx.sql" postgres 2>/dev/null \
   | awk '/^tps/ {print $3; exit}')
-ours=$(build/scenarios/faultline bench pg --clients 4 --seconds "$secs" \
+ours=$(build/faultline bench pg --clients 4 --seconds "$secs" \
   --conninfo "host=127.0.0.1 port=$PGPORT user=postgres dbname=postgres" \
   | awk '/^faultline-seam tps/ {print $3}')
 echo "pgbench -c4 -j2 tps:        $pg"

@@ -13,10 +13,13 @@
 #include <vector>
 
 #include "nemeses/fault_port.h"
-#include "nemeses/options.h"
+#include "options/reader.h"
 #include "system/io/random.h"
 
 namespace fl::nemeses {
+
+// Nemeses read their options with the one options reader (options/reader.h).
+using Options = options::Reader;
 
 class Fault {
  public:

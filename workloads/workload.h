@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "history/history.h"
+#include "options/spec.h"
 #include "system/io/env.h"
 #include "workloads/generator.h"
 
@@ -33,21 +34,9 @@ namespace fl::workloads {
 
 using Options = nlohmann::json;  // a JSON object; keys as in the scenario file
 
-// One option a workload accepts.
-struct OptionSpec {
-  enum class Kind : std::uint8_t { kInt, kFloat, kBool, kString, kStringList, kTable, kTableList };
-  std::string name;
-  Kind kind = Kind::kInt;
-  nlohmann::json default_value;      // used when the option is absent
-  double min = 0, max = 0;           // for kInt/kFloat (inclusive); min == max: no bound
-  std::vector<std::string> choices;  // for kString: allowed values (empty: any)
-  std::string doc;                   // one line
-};
-
-// Fills defaults and checks `given` against `specs`. Returns "" or an error such as
-// "keys: expected an integer in 1..100000, got -3" (the caller adds file and table).
-std::string validate_options(const std::vector<OptionSpec>& specs, const Options& given,
-                             Options* resolved);
+// Options are declared as option tables (options/spec.h), the one format every component uses.
+using options::OptionSpec;
+using options::validate_options;
 
 // The generator's options (generator.h), accepted by every workload: concurrency, rate, keys,
 // distribution, zipf_exponent, hot_fraction, hot_keys, op_limit, stagger_ms, mix, phases.

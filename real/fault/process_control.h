@@ -1,6 +1,6 @@
 // Process control for real-mode faults: the server processes named by a pid file (a PostgreSQL
 // postmaster with its backends, a Redis), signalled as one tree, and shell commands for the start
-// scripts (tests/servers/*.sh).
+// scripts (real/servers/*.sh).
 //
 // Fault model: kill_tree() is a machine-level crash of the server (SIGKILL to the root and every
 // descendant, frozen first with SIGSTOP so the root cannot react, e.g. a postmaster restarting

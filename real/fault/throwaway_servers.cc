@@ -8,7 +8,7 @@
 #include "system/io/assert.h"
 
 #ifndef FL_SERVERS_SCRIPTS_DIR
-#error "FL_SERVERS_SCRIPTS_DIR must name tests/servers (set in real/CMakeLists.txt)"
+#error "FL_SERVERS_SCRIPTS_DIR must name real/servers (set in real/CMakeLists.txt)"
 #endif
 
 namespace fl::real::fault {

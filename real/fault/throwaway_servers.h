@@ -1,5 +1,5 @@
 // ThrowawayServers: a PostgreSQL 15 primary + streaming replica and a Redis on free loopback
-// ports, started by tests/servers/start.sh in a fresh temporary directory for one run and stopped
+// ports, started by real/servers/start.sh in a fresh temporary directory for one run and stopped
 // (and removed) by the destructor. Also describes them as RealFaultPort nodes: "pg",
 // "pg-replica", "redis", with the replica streaming from "pg".
 //
@@ -25,7 +25,7 @@ namespace fl::real::fault {
 
 struct ServersOptions {
   bool redis_appendonly = false;
-  std::string scripts_dir;  // "" : $FL_SERVERS_SCRIPTS, else this source tree's tests/servers
+  std::string scripts_dir;  // "" : $FL_SERVERS_SCRIPTS, else this source tree's real/servers
 };
 
 class ThrowawayServers {

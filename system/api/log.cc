@@ -1,6 +1,7 @@
 #include "system/api/log.h"
 
 #include <cstdio>
+#include <iterator>
 
 #include "system/io/assert.h"
 
@@ -24,17 +25,10 @@ void civil_from_days(std::int64_t z, std::int64_t* y, unsigned* m, unsigned* d) 
 }  // namespace
 
 const char* to_string(LogLevel level) {
-  switch (level) {
-    case LogLevel::kDebug:
-      return "debug";
-    case LogLevel::kInfo:
-      return "info";
-    case LogLevel::kWarn:
-      return "warn";
-    case LogLevel::kError:
-      return "error";
-  }
-  return "?";
+  constexpr const char* kNames[] = {"debug", "info", "warn", "error"};
+  static_assert(std::size(kNames) == static_cast<std::size_t>(LogLevel::kError) + 1);
+  const auto i = static_cast<std::size_t>(level);
+  return i < std::size(kNames) ? kNames[i] : "?";
 }
 
 std::optional<LogLevel> parse_log_level(const std::string& text) {

@@ -161,9 +161,8 @@ const char* to_string(ReservationState state) {
 }
 
 InventoryService::InventoryService(io::Env& env, InventoryOptions options)
-    : env_(env), options_(options), outbox_("inventory_outbox") {
-  FL_ASSERT(env.sql != nullptr);
-}
+    : Participant(env, {"inventory", saga::kInventoryCommands, "inventory_outbox"}, schemas()),
+      options_(options) {}
 
 std::vector<io::TableSchema> InventoryService::schemas() {
   using io::ColumnType;
@@ -184,23 +183,6 @@ std::vector<io::TableSchema> InventoryService::schemas() {
           saga::Outbox("inventory_outbox").schema()};
 }
 
-io::Status InventoryService::init() {
-  io::Status tables = saga::create_tables(*env_.sql, env_.clock, schemas());
-  if (!tables.is_ok() || env_.events == nullptr) return tables;
-  return saga::create_topics(env_, {saga::kInventoryCommands, saga::kReplies});
-}
-
-io::Status InventoryService::run() {
-  FL_ASSERT(env_.events != nullptr);
-  if (io::Status s = init(); !s.is_ok()) return s;
-  env_.tasks.spawn("inventory outbox relay", [this] { outbox_.relay_forever(env_); });
-  env_.tasks.spawn("inventory commands", [this] {
-    saga::consume_commands(env_, "inventory", saga::kInventoryCommands,
-                           [this](const saga::Command& c) { return apply_command(c); });
-  });
-  return io::Status::ok();
-}
-
 io::Result<Item> InventoryService::create_item(const CreateItemRequest& req) {
   if (!valid_sku(req.sku)) return invalid("sku: 1..64 characters of [A-Za-z0-9_.-]");
   if (req.name.size() > kMaxNameBytes) return invalid("name: at most 256 bytes");
@@ -217,27 +199,12 @@ io::Result<Item> InventoryService::create_item(const CreateItemRequest& req) {
 }
 
 io::Result<std::vector<Item>> InventoryService::list_items(std::size_t limit) {
-  return saga::read_only<std::vector<Item>>(
-      *env_.sql, [&](io::SqlTransaction& tx) -> io::Result<std::vector<Item>> {
-        io::ScanSpec spec;
-        spec.limit = std::min<std::size_t>(std::max<std::size_t>(limit, 1), kMaxListItems);
-        auto rows = tx.scan(kItems, spec);
-        if (!rows.is_ok()) return rows.status();
-        std::vector<Item> out;
-        for (const auto& row : rows.value()) out.push_back(item_from(row));
-        return out;
-      });
+  return saga::read_rows<Item>(*env_.sql, kItems, limit, kMaxListItems, item_from);
 }
 
 io::Result<std::optional<Item>> InventoryService::get_item(const std::string& sku) {
   if (!valid_sku(sku)) return std::optional<Item>();
-  return saga::read_only<std::optional<Item>>(
-      *env_.sql, [&](io::SqlTransaction& tx) -> io::Result<std::optional<Item>> {
-        auto row = tx.get(kItems, {sku});
-        if (!row.is_ok()) return row.status();
-        if (!row.value()) return std::optional<Item>();
-        return std::optional<Item>(item_from(*row.value()));
-      });
+  return saga::read_row<Item>(*env_.sql, kItems, {sku}, item_from);
 }
 
 io::Result<Reservation> InventoryService::reserve(const ReserveRequest& req) {
@@ -259,26 +226,12 @@ io::Result<Reservation> InventoryService::confirm(const std::string& id) {
 }
 
 io::Result<std::optional<Reservation>> InventoryService::get_reservation(const std::string& id) {
-  return saga::read_only<std::optional<Reservation>>(
-      *env_.sql, [&](io::SqlTransaction& tx) -> io::Result<std::optional<Reservation>> {
-        auto row = tx.get(kReservations, {id});
-        if (!row.is_ok()) return row.status();
-        if (!row.value()) return std::optional<Reservation>();
-        return std::optional<Reservation>(reservation_from(*row.value()));
-      });
+  return saga::read_row<Reservation>(*env_.sql, kReservations, {id}, reservation_from);
 }
 
 io::Result<std::vector<Reservation>> InventoryService::list_reservations(std::size_t limit) {
-  return saga::read_only<std::vector<Reservation>>(
-      *env_.sql, [&](io::SqlTransaction& tx) -> io::Result<std::vector<Reservation>> {
-        io::ScanSpec spec;
-        spec.limit = std::min<std::size_t>(std::max<std::size_t>(limit, 1), io::kMaxScanRows);
-        auto rows = tx.scan(kReservations, spec);
-        if (!rows.is_ok()) return rows.status();
-        std::vector<Reservation> out;
-        for (const auto& row : rows.value()) out.push_back(reservation_from(row));
-        return out;
-      });
+  return saga::read_rows<Reservation>(*env_.sql, kReservations, limit, io::kMaxScanRows,
+                                      reservation_from);
 }
 
 io::Status InventoryService::apply_command(const saga::Command& c) {

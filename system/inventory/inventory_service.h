@@ -17,6 +17,7 @@
 #include "system/io/env.h"
 #include "system/saga/messages.h"
 #include "system/saga/outbox.h"
+#include "system/saga/participant.h"
 
 namespace fl::inventory {
 
@@ -65,16 +66,14 @@ struct ReserveRequest {
 
 struct InventoryOptions {};
 
-class InventoryService {
+class InventoryService final : public saga::Participant {
  public:
   // REQUIRES: env.sql. Does no IO.
   explicit InventoryService(io::Env& env, InventoryOptions options = {});
   InventoryService(const InventoryService&) = delete;
   InventoryService& operator=(const InventoryService&) = delete;
 
-  io::Status init();  // tables (and topics when env.events is set); idempotent
-  // init(), then the command consumer and outbox relay fibers. REQUIRES: env.events.
-  io::Status run();
+  // init() and run() (tables, topics, outbox relay, command consumer): saga::Participant.
 
   // failed kConstraint: the sku exists. kInvalidArgument: bad fields.
   io::Result<Item> create_item(const CreateItemRequest& request);
@@ -95,14 +94,12 @@ class InventoryService {
   io::Result<std::vector<Reservation>> list_reservations(std::size_t limit);
 
   // Applies one saga command (participant contract, saga/participant.h).
-  io::Status apply_command(const saga::Command& command);
+  io::Status apply_command(const saga::Command& command) override;
 
   static std::vector<io::TableSchema> schemas();
 
  private:
-  io::Env& env_;
   InventoryOptions options_;
-  saga::Outbox outbox_;
 };
 
 }  // namespace fl::inventory

@@ -1,43 +1,28 @@
 #include "system/io/status.h"
 
+#include <iterator>
+
 namespace fl::io {
 
+namespace {
+
+constexpr const char* kOutcomeNames[] = {"ok", "failed", "indeterminate"};
+static_assert(std::size(kOutcomeNames) == static_cast<std::size_t>(Outcome::kIndeterminate) + 1);
+constexpr const char* kErrorKindNames[] = {
+    "none",       "timeout",   "unreachable",      "connection-lost", "serialization",
+    "constraint", "not-found", "invalid-argument", "unavailable",     "internal"};
+static_assert(std::size(kErrorKindNames) == static_cast<std::size_t>(ErrorKind::kInternal) + 1);
+
+}  // namespace
+
 const char* to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::kOk:
-      return "ok";
-    case Outcome::kFailed:
-      return "failed";
-    case Outcome::kIndeterminate:
-      return "indeterminate";
-  }
-  return "?";
+  const auto i = static_cast<std::size_t>(outcome);
+  return i < std::size(kOutcomeNames) ? kOutcomeNames[i] : "?";
 }
 
 const char* to_string(ErrorKind kind) {
-  switch (kind) {
-    case ErrorKind::kNone:
-      return "none";
-    case ErrorKind::kTimeout:
-      return "timeout";
-    case ErrorKind::kUnreachable:
-      return "unreachable";
-    case ErrorKind::kConnectionLost:
-      return "connection-lost";
-    case ErrorKind::kSerialization:
-      return "serialization";
-    case ErrorKind::kConstraint:
-      return "constraint";
-    case ErrorKind::kNotFound:
-      return "not-found";
-    case ErrorKind::kInvalidArgument:
-      return "invalid-argument";
-    case ErrorKind::kUnavailable:
-      return "unavailable";
-    case ErrorKind::kInternal:
-      return "internal";
-  }
-  return "?";
+  const auto i = static_cast<std::size_t>(kind);
+  return i < std::size(kErrorKindNames) ? kErrorKindNames[i] : "?";
 }
 
 std::string Status::to_string() const {

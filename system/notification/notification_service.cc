@@ -42,9 +42,9 @@ io::Status check(const SendRequest& req) {
 }  // namespace
 
 NotificationService::NotificationService(io::Env& env, NotificationOptions options)
-    : env_(env), options_(options), outbox_("notification_outbox") {
-  FL_ASSERT(env.sql != nullptr);
-}
+    : Participant(env, {"notification", saga::kNotificationCommands, "notification_outbox"},
+                  schemas()),
+      options_(options) {}
 
 std::vector<io::TableSchema> NotificationService::schemas() {
   using io::ColumnType;
@@ -59,23 +59,6 @@ std::vector<io::TableSchema> NotificationService::schemas() {
            {kId}},
           {kDedup, {{"dedup_key", ColumnType::kText}, {"notification_id", ColumnType::kText}}, {0}},
           saga::Outbox("notification_outbox").schema()};
-}
-
-io::Status NotificationService::init() {
-  io::Status tables = saga::create_tables(*env_.sql, env_.clock, schemas());
-  if (!tables.is_ok() || env_.events == nullptr) return tables;
-  return saga::create_topics(env_, {saga::kNotificationCommands, saga::kReplies});
-}
-
-io::Status NotificationService::run() {
-  FL_ASSERT(env_.events != nullptr);
-  if (io::Status s = init(); !s.is_ok()) return s;
-  env_.tasks.spawn("notification outbox relay", [this] { outbox_.relay_forever(env_); });
-  env_.tasks.spawn("notification commands", [this] {
-    saga::consume_commands(env_, "notification", saga::kNotificationCommands,
-                           [this](const saga::Command& c) { return apply_command(c); });
-  });
-  return io::Status::ok();
 }
 
 io::Result<SendResult> NotificationService::send_in(io::SqlTransaction& tx,
@@ -131,17 +114,10 @@ io::Result<SendResult> NotificationService::send(const SendRequest& req) {
 
 io::Result<std::vector<Notification>> NotificationService::list(const std::string& order_id,
                                                                 std::size_t limit) {
-  return saga::read_only<std::vector<Notification>>(
-      *env_.sql, [&](io::SqlTransaction& tx) -> io::Result<std::vector<Notification>> {
-        io::ScanSpec spec;
-        spec.limit = std::min<std::size_t>(std::max<std::size_t>(limit, 1), kMaxListNotifications);
-        if (!order_id.empty()) spec.filters.push_back({kOrder, io::CompareOp::kEq, order_id});
-        auto rows = tx.scan(kNotifications, spec);
-        if (!rows.is_ok()) return rows.status();
-        std::vector<Notification> out;
-        for (const auto& row : rows.value()) out.push_back(from_row(row));
-        return out;
-      });
+  std::vector<io::Filter> filters;
+  if (!order_id.empty()) filters.push_back({kOrder, io::CompareOp::kEq, order_id});
+  return saga::read_rows<Notification>(*env_.sql, kNotifications, limit, kMaxListNotifications,
+                                       from_row, std::move(filters));
 }
 
 io::Status NotificationService::apply_command(const saga::Command& c) {

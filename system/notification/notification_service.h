@@ -17,6 +17,7 @@
 #include "system/io/env.h"
 #include "system/saga/messages.h"
 #include "system/saga/outbox.h"
+#include "system/saga/participant.h"
 
 namespace fl::notification {
 
@@ -50,30 +51,27 @@ struct SendResult {
 
 struct NotificationOptions {};
 
-class NotificationService {
+class NotificationService final : public saga::Participant {
  public:
   // REQUIRES: env.sql (env.cache optional: the dedup hint). Does no IO.
   explicit NotificationService(io::Env& env, NotificationOptions options = {});
   NotificationService(const NotificationService&) = delete;
   NotificationService& operator=(const NotificationService&) = delete;
 
-  io::Status init();
-  io::Status run();  // init(), consumer and relay fibers. REQUIRES: env.events.
+  // init() and run() (tables, topics, outbox relay, command consumer): saga::Participant.
 
   // ok: sent now or before (same order and event). kInvalidArgument: bad fields.
   io::Result<SendResult> send(const SendRequest& request);
   // Notifications in id order; only those of `order_id` when it is non-empty.
   io::Result<std::vector<Notification>> list(const std::string& order_id, std::size_t limit);
 
-  io::Status apply_command(const saga::Command& command);
+  io::Status apply_command(const saga::Command& command) override;
   static std::vector<io::TableSchema> schemas();
 
  private:
   io::Result<SendResult> send_in(io::SqlTransaction& tx, const SendRequest& request);
 
-  io::Env& env_;
   NotificationOptions options_;
-  saga::Outbox outbox_;
 };
 
 }  // namespace fl::notification

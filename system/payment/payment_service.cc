@@ -57,7 +57,8 @@ io::Status check_key(const std::string& key, const char* what) {
 const char* to_string(PaymentState state) { return kStateNames[static_cast<std::size_t>(state)]; }
 
 PaymentService::PaymentService(io::Env& env, PaymentOptions options)
-    : env_(env), options_(options), outbox_("payment_outbox") {
+    : Participant(env, {"payment", saga::kPaymentCommands, "payment_outbox"}, schemas()),
+      options_(options) {
   FL_ASSERT(env.sql != nullptr);
   FL_ASSERT(options_.max_charge_cents >= 0);
 }
@@ -80,23 +81,6 @@ std::vector<io::TableSchema> PaymentService::schemas() {
            {kEntryId}},
           {kProcessed, {{"refund_key", ColumnType::kText}, {"payment_id", ColumnType::kText}}, {0}},
           saga::Outbox("payment_outbox").schema()};
-}
-
-io::Status PaymentService::init() {
-  io::Status tables = saga::create_tables(*env_.sql, env_.clock, schemas());
-  if (!tables.is_ok() || env_.events == nullptr) return tables;
-  return saga::create_topics(env_, {saga::kPaymentCommands, saga::kReplies});
-}
-
-io::Status PaymentService::run() {
-  FL_ASSERT(env_.events != nullptr);
-  if (io::Status s = init(); !s.is_ok()) return s;
-  env_.tasks.spawn("payment outbox relay", [this] { outbox_.relay_forever(env_); });
-  env_.tasks.spawn("payment commands", [this] {
-    saga::consume_commands(env_, "payment", saga::kPaymentCommands,
-                           [this](const saga::Command& c) { return apply_command(c); });
-  });
-  return io::Status::ok();
 }
 
 io::Result<Payment> PaymentService::charge_in(io::SqlTransaction& tx, const ChargeRequest& req) {
@@ -184,28 +168,14 @@ io::Result<Payment> PaymentService::refund(const RefundRequest& req) {
 }
 
 io::Result<std::optional<Payment>> PaymentService::get(const std::string& payment_id) {
-  return saga::read_only<std::optional<Payment>>(
-      *env_.sql, [&](io::SqlTransaction& tx) -> io::Result<std::optional<Payment>> {
-        auto row = tx.get(kPayments, {payment_id});
-        if (!row.is_ok()) return row.status();
-        if (!row.value()) return std::optional<Payment>();
-        return std::optional<Payment>(payment_from(*row.value()));
-      });
+  return saga::read_row<Payment>(*env_.sql, kPayments, {payment_id}, payment_from);
 }
 
 io::Result<std::vector<LedgerEntry>> PaymentService::list_ledger(std::size_t limit) {
-  return saga::read_only<std::vector<LedgerEntry>>(
-      *env_.sql, [&](io::SqlTransaction& tx) -> io::Result<std::vector<LedgerEntry>> {
-        io::ScanSpec spec;
-        spec.limit = std::min<std::size_t>(std::max<std::size_t>(limit, 1), kMaxListLedger);
-        auto rows = tx.scan(kLedger, spec);
-        if (!rows.is_ok()) return rows.status();
-        std::vector<LedgerEntry> out;
-        for (const auto& r : rows.value()) {
-          out.push_back({text_at(r, kEntryId), text_at(r, kEntryOrder), text_at(r, kEntryPayment),
-                         int_at(r, kEntryAmount)});
-        }
-        return out;
+  return saga::read_rows<LedgerEntry>(
+      *env_.sql, kLedger, limit, kMaxListLedger, [](const io::Row& r) {
+        return LedgerEntry{text_at(r, kEntryId), text_at(r, kEntryOrder), text_at(r, kEntryPayment),
+                           int_at(r, kEntryAmount)};
       });
 }
 

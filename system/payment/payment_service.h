@@ -19,6 +19,7 @@
 #include "system/io/env.h"
 #include "system/saga/messages.h"
 #include "system/saga/outbox.h"
+#include "system/saga/participant.h"
 
 namespace fl::payment {
 
@@ -71,15 +72,14 @@ struct PaymentOptions {
   bool bug_refund_without_key = false;
 };
 
-class PaymentService {
+class PaymentService final : public saga::Participant {
  public:
   // REQUIRES: env.sql. Does no IO.
   explicit PaymentService(io::Env& env, PaymentOptions options = {});
   PaymentService(const PaymentService&) = delete;
   PaymentService& operator=(const PaymentService&) = delete;
 
-  io::Status init();
-  io::Status run();  // init(), consumer and relay fibers. REQUIRES: env.events.
+  // init() and run() (tables, topics, outbox relay, command consumer): saga::Participant.
 
   // ok with kCharged or kDeclined (now or earlier for this key), or kCancelled (refunded
   // first). failed kConstraint: the key was used for another order or amount.
@@ -89,16 +89,14 @@ class PaymentService {
   io::Result<std::optional<Payment>> get(const std::string& payment_id);
   io::Result<std::vector<LedgerEntry>> list_ledger(std::size_t limit);
 
-  io::Status apply_command(const saga::Command& command);
+  io::Status apply_command(const saga::Command& command) override;
   static std::vector<io::TableSchema> schemas();
 
  private:
   io::Result<Payment> charge_in(io::SqlTransaction& tx, const ChargeRequest& request);
   io::Result<Payment> refund_in(io::SqlTransaction& tx, const RefundRequest& request);
 
-  io::Env& env_;
   PaymentOptions options_;
-  saga::Outbox outbox_;
 };
 
 }  // namespace fl::payment

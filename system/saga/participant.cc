@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "system/saga/txn.h"
+
 namespace fl::saga {
 namespace {
 
@@ -79,6 +81,33 @@ io::Status create_topics(io::Env& env, const std::vector<std::string>& topics) {
     }
     if (!status.is_ok()) return status;
   }
+  return io::Status::ok();
+}
+
+Participant::Participant(io::Env& env, ParticipantWiring wiring,
+                         std::vector<io::TableSchema> schemas)
+    : env_(env),
+      outbox_(wiring.outbox_table),
+      wiring_(std::move(wiring)),
+      schemas_(std::move(schemas)) {
+  FL_ASSERT(env.sql != nullptr && !wiring_.name.empty() && !wiring_.commands_topic.empty());
+  FL_ASSERT(!schemas_.empty());
+}
+
+io::Status Participant::init() {
+  io::Status tables = create_tables(*env_.sql, env_.clock, schemas_);
+  if (!tables.is_ok() || env_.events == nullptr) return tables;
+  return create_topics(env_, {wiring_.commands_topic, kReplies});
+}
+
+io::Status Participant::run() {
+  FL_ASSERT(env_.events != nullptr);
+  if (io::Status s = init(); !s.is_ok()) return s;
+  env_.tasks.spawn(wiring_.name + " outbox relay", [this] { outbox_.relay_forever(env_); });
+  env_.tasks.spawn(wiring_.name + " commands", [this] {
+    consume_commands(env_, wiring_.name, wiring_.commands_topic,
+                     [this](const Command& c) { return apply_command(c); });
+  });
   return io::Status::ok();
 }
 

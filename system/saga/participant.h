@@ -45,4 +45,39 @@ OutboxMessage reply_message(const Reply& reply, const std::string& copy_tag);
 // Starts-time helper: creates the topics a service uses (bounded retries).
 io::Status create_topics(io::Env& env, const std::vector<std::string>& topics);
 
+// The start-up plumbing every participant shares: its tables, its command topic and the replies
+// topic, its outbox relay and its command consumer. A participant service derives from it,
+// declares its wiring and tables, and implements apply_command().
+struct ParticipantWiring {
+  std::string name;            // "inventory": the consumer group, and fiber names
+  std::string commands_topic;  // kInventoryCommands
+  std::string outbox_table;    // "inventory_outbox"
+};
+
+class Participant {
+ public:
+  Participant(const Participant&) = delete;
+  Participant& operator=(const Participant&) = delete;
+  virtual ~Participant() = default;
+
+  // Creates the participant's tables and, when env.events is set, its topics. Idempotent.
+  io::Status init();
+  // init(), then the outbox relay and command consumer fibers, which run until the node dies.
+  // REQUIRES: env.events.
+  io::Status run();
+  // Applies one saga command (the contract at the top of this file).
+  virtual io::Status apply_command(const Command& command) = 0;
+
+ protected:
+  // REQUIRES: env.sql; `env` outlives the participant. Does no IO.
+  Participant(io::Env& env, ParticipantWiring wiring, std::vector<io::TableSchema> schemas);
+
+  io::Env& env_;
+  Outbox outbox_;
+
+ private:
+  ParticipantWiring wiring_;
+  std::vector<io::TableSchema> schemas_;
+};
+
 }  // namespace fl::saga

@@ -6,10 +6,12 @@
 // re-read to learn whether it happened (never assume either way).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "system/io/clock.h"
@@ -70,6 +72,40 @@ io::Result<T> read_only(io::SqlStore& sql, F&& body) {
   io::Result<T> r = body(*begun.value());
   begun.value()->rollback();
   return r;
+}
+
+// The row at `key` of `table`, converted by `from` (nullopt when there is none), read in one
+// read-committed transaction.
+template <typename T, typename From>
+io::Result<std::optional<T>> read_row(io::SqlStore& sql, const std::string& table,
+                                      const io::Key& key, From&& from) {
+  return read_only<std::optional<T>>(sql,
+                                     [&](io::SqlTransaction& tx) -> io::Result<std::optional<T>> {
+                                       auto row = tx.get(table, key);
+                                       if (!row.is_ok()) return row.status();
+                                       if (!row.value()) return std::optional<T>();
+                                       return std::optional<T>(from(*row.value()));
+                                     });
+}
+
+// The first rows of `table` in key order (limit clamped to 1..max_rows) matching `filters`,
+// each converted by `from`, read in one read-committed transaction.
+template <typename T, typename From>
+io::Result<std::vector<T>> read_rows(io::SqlStore& sql, const std::string& table, std::size_t limit,
+                                     std::size_t max_rows, From&& from,
+                                     std::vector<io::Filter> filters = {}) {
+  FL_ASSERT(max_rows >= 1 && max_rows <= io::kMaxScanRows);
+  return read_only<std::vector<T>>(sql, [&](io::SqlTransaction& tx) -> io::Result<std::vector<T>> {
+    io::ScanSpec spec;
+    spec.limit = std::min<std::size_t>(std::max<std::size_t>(limit, 1), max_rows);
+    spec.filters = std::move(filters);
+    auto rows = tx.scan(table, spec);
+    if (!rows.is_ok()) return rows.status();
+    std::vector<T> out;
+    out.reserve(rows.value().size());
+    for (const auto& row : rows.value()) out.push_back(from(row));
+    return out;
+  });
 }
 
 }  // namespace fl::saga

@@ -1,7 +1,8 @@
 // Proves the linearizability checker agrees with Porcupine on every public history it ships: all
 // 102 etcd logs (cas-register with failed cas as evidence) and the 6 kv logs (per-key
 // partitioning), plus Porcupine's inline register examples (closed intervals). The histories are
-// read from ../shared/histories (or $FAULTLINE_HISTORIES); missing files fail the test.
+// read from tests/data/porcupine (their origin and licence there; $FAULTLINE_HISTORIES
+// overrides); missing files fail the test.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -17,7 +18,7 @@ namespace {
 std::string data_dir() {
   const char* env = std::getenv("FAULTLINE_HISTORIES");
   if (env != nullptr) return env;
-  return std::string(FL_SOURCE_DIR) + "/../shared/histories/porcupine/test_data";
+  return std::string(FL_SOURCE_DIR) + "/tests/data/porcupine";
 }
 
 TEST(Porcupine, EtcdVerdictsMatch) {

@@ -1,4 +1,4 @@
-// The real backend: PostgreSQL 15 (primary + streaming replica) started by tests/servers on free
+// The real backend: PostgreSQL 15 (primary + streaming replica) started by real/servers on free
 // loopback ports the first time it is used in this process, a fresh database per run, PgStore
 // sessions on the asynchronous fiber runtime, a Redis (appendonly no) through RedisCache, and
 // Kafka through librdkafka against its in-process mock cluster (one per run).
@@ -35,7 +35,7 @@ Servers start_servers() {
   if (made == nullptr) return out;
   out.dir = made;
   const std::string start =
-      std::string("bash ") + FL_SOURCE_DIR + "/tests/servers/start.sh " + out.dir + " >&2";
+      std::string("bash ") + FL_SOURCE_DIR + "/real/servers/start.sh " + out.dir + " >&2";
   if (std::system(start.c_str()) != 0) return out;
   std::ifstream in(out.dir + "/env");
   for (std::string line; std::getline(in, line);) {
@@ -49,7 +49,7 @@ Servers start_servers() {
 
 void stop_servers(const Servers& s) {
   if (s.dir.empty()) return;
-  const std::string stop = std::string("bash ") + FL_SOURCE_DIR + "/tests/servers/stop.sh " + s.dir;
+  const std::string stop = std::string("bash ") + FL_SOURCE_DIR + "/real/servers/stop.sh " + s.dir;
   (void)std::system(stop.c_str());
 }
 
@@ -128,7 +128,7 @@ class RealBackend final : public Backend {
 
  private:
   static void script(const std::string& args) {
-    const std::string cmd = std::string("bash ") + FL_SOURCE_DIR + "/tests/servers/" + args;
+    const std::string cmd = std::string("bash ") + FL_SOURCE_DIR + "/real/servers/" + args;
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   }
   void on_replica(const std::string& sql) {

@@ -13,40 +13,33 @@
 #include <fstream>
 #include <sstream>
 
-#include "scenarios/cli.h"
-#include "scenarios/harness_run.h"
+#include "harness/scenario_file.h"
+#include "tests/support/cli.h"
+#include "tests/support/scenario.h"
 #include "workloads/builtin.h"
 
-namespace fl::scenarios {
+namespace fl::test {
 namespace {
 namespace fs = std::filesystem;
 
+using harness::RunResult;
+using harness::Verdict;
+
 RunResult run_named(const std::string& name, std::uint64_t seed,
                     std::vector<std::string> sets = {}) {
-  RunOptions o;
-  o.scenario = name;
-  o.seed = seed;
-  o.overrides = std::move(sets);
-  return run_toml_file(find_scenario_file(name), o);
-}
-
-std::string describe(const RunResult& r) {
-  std::string out = r.usage_error;
-  for (const auto& p : r.problems) out += "\n" + p;
-  for (const auto& c : r.checks) {
-    if (c["valid"] != true) out += "\n" + c.dump().substr(0, 3000);
-  }
-  return out;
+  return run_scenario(name, seed, std::move(sets));
 }
 
 std::vector<std::string> sim_scenarios() {
   std::vector<std::string> out;
-  for (const auto& name : scenario_file_names()) {
-    ScenarioSpec spec;
+  for (const auto& name : harness::scenario_file_names()) {
+    harness::ScenarioSpec spec;
     // bug-* scenarios are broken on purpose and must fail (the nemesis engineer's tests);
     // scenarios of systems beyond the stores (saga) are their owners' to test.
     if (name.rfind("bug-", 0) == 0) continue;
-    if (!load_scenario_file(find_scenario_file(name), {}, &spec).empty()) continue;
+    if (!harness::load_scenario_file(harness::find_scenario_file(name), {}, &spec).empty()) {
+      continue;
+    }
     bool builtin = true;
     for (const auto& w : spec.workloads) {
       bool found = false;
@@ -123,24 +116,8 @@ TEST(Harness, CatchesABrokenStore) {
   EXPECT_TRUE(caught);
 }
 
-// Runs the faultline binary; returns its stdout and sets *code to its exit code.
 std::string run_bin(const std::string& args, int* code) {
-  const std::string cmd = std::string(FAULTLINE_BIN) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[4096];
-  while (pipe != nullptr && fgets(buf, sizeof buf, pipe) != nullptr) out += buf;
-  const int status = pipe == nullptr ? -1 : pclose(pipe);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
-std::string line_with(const std::string& text, const std::string& prefix) {
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(prefix, 0) == 0) return line;
-  }
-  return "";
+  return run_process(FAULTLINE_BIN, args, code, /*with_stderr=*/true);
 }
 
 TEST(Cli, RunWritesEverythingAndIsDeterministicAcrossProcesses) {
@@ -160,8 +137,7 @@ TEST(Cli, RunWritesEverythingAndIsDeterministicAcrossProcesses) {
   EXPECT_EQ(results["checks"][0]["name"], "bank");
   EXPECT_EQ(results["checks"][0]["valid"], true);
   EXPECT_TRUE(results["checks"][0]["result"].contains("anomalies"));
-  EXPECT_NE(results["reproduce"].get<std::string>().find("--set 'duration_s=4'"),
-            std::string::npos);
+  EXPECT_NE(results["reproduce"].get<std::string>().find("--set duration_s=4"), std::string::npos);
   EXPECT_TRUE(fs::exists(dir / "history.jsonl"));
   EXPECT_TRUE(fs::exists(dir / "trace.txt"));
   const std::string replay = run_bin("replay " + dir.string(), &code);
@@ -184,9 +160,9 @@ TEST(Cli, BadScenariosExitTwoWithTheKey) {
   EXPECT_NE(out.find("/nonexistent/s.toml: no such scenario file"), std::string::npos) << out;
   out = run_bin("run register-sql --set nokey", &code);
   EXPECT_EQ(code, 2);
-  out = run_bin("run selftest --set duration_s=1", &code);
+  out = run_bin("run no-such-scenario", &code);
   EXPECT_EQ(code, 2);
-  EXPECT_NE(out.find("--set applies to TOML scenarios only"), std::string::npos) << out;
+  EXPECT_NE(out.find("unknown scenario 'no-such-scenario'"), std::string::npos) << out;
   fs::remove(bad);
 }
 
@@ -195,7 +171,8 @@ TEST(Cli, ListShowsTomlScenarios) {
   const std::string out = run_bin("list", &code);
   EXPECT_EQ(code, 0);
   EXPECT_NE(out.find("register-sql  [sim,real]"), std::string::npos) << out;
-  EXPECT_NE(out.find("selftest  [sim,real]"), std::string::npos) << out;
+  EXPECT_NE(out.find("selftest  [sim]"), std::string::npos) << out;
+  EXPECT_NE(out.find("saga-crash-points  [sim]"), std::string::npos) << out;
 }
 
 // The long sweep (ctest label "long"): every shipped scenario over seeds 1..200.
@@ -215,4 +192,4 @@ TEST(LongSweep, EveryScenario200Seeds) {
 }
 
 }  // namespace
-}  // namespace fl::scenarios
+}  // namespace fl::test

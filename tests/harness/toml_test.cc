@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "scenarios/toml_scenario.h"
+#include "harness/scenario_file.h"
 
-namespace fl::scenarios {
+namespace fl::harness {
 namespace {
 
 constexpr const char* kMinimal = R"(
@@ -61,17 +61,17 @@ TEST(Toml, BadFilesNameFileKeyAndExpectation) {
   const std::string base = kMinimal;
   const std::vector<Bad> cases = {
       {"duration_s = 2\n[[workload]]\nname='register'\n", "t.toml: heal_s: expected"},
-      {"colour = 1\n" + base, "t.toml: colour: unknown key (expected one of: name,"},
-      {"duration_s = 'long'\nheal_s=1\n", "t.toml: duration_s: expected a number of seconds"},
-      {"duration_s = -1\nheal_s=1\n", "duration_s: expected a number of seconds in"},
+      {"colour = 1\n" + base, "t.toml: colour: unknown option (expected one of: name,"},
+      {"duration_s = 'long'\nheal_s=1\n", "t.toml: duration_s: expected a number in"},
+      {"duration_s = -1\nheal_s=1\n", "duration_s: expected a number in 0.001..86400"},
       {base + "[topology]\npg_servers = 99\n", "topology.pg_servers: expected an integer in 0..8"},
       {base + "[topology]\nredis_persistence = 'sometimes'\n",
-       "topology.redis_persistence: expected one of \"off\" \"everysec\" \"always\""},
+       "topology.redis_persistence: expected one of \"off\", \"everysec\", \"always\""},
       {base + "[topology]\npg_synchronous_replication = true\n",
        "pg_synchronous_replication: expected pg_servers >= 2"},
       {"modes = ['cloud']\n" + base, "modes: expected a list of \"sim\", \"real\""},
       {"duration_s = 2\nheal_s = 1\n", "workload: expected at least one [[workload]]"},
-      {"duration_s = 2\nheal_s = 1\nworkload = 3\n", "workload: expected an array of tables"},
+      {"duration_s = 2\nheal_s = 1\nworkload = 3\n", "workload: expected a list of tables"},
       {"duration_s = 2\nheal_s = 1\n[[workload]]\nstore='sql'\n",
        "workload[0].name: expected a string"},
       {base + "concurrency = 0\n", "workload[0] (register): concurrency: expected an integer"},
@@ -85,6 +85,9 @@ TEST(Toml, BadFilesNameFileKeyAndExpectation) {
       {base + "[limits]\nmax_virtual_s = 2\n", "limits.max_virtual_s: expected more than"},
       {base + "[swarm]\nenabled = 'yes'\n", "swarm.enabled: expected true or false"},
       {base + "[topology]\npg_bug = 'slow'\n", "topology.pg_bug: expected one of"},
+      {base + "[crash_points]\nrestart_after_ms = 0\n",
+       "crash_points.restart_after_ms: expected an integer in 1..600000"},
+      {base + "[crash_points]\nwhen = 1\n", "crash_points.when: unknown option"},
       {"duration_s = = 2\n", "t.toml:1:"},
       {"when = 1979-05-27\n", "dates and times are not used"},
   };
@@ -158,4 +161,4 @@ RC_GTEST_PROP(TomlFuzz, MutatedScenarioFilesNeverCrash, ()) {
 }
 
 }  // namespace
-}  // namespace fl::scenarios
+}  // namespace fl::harness

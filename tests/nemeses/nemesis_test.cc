@@ -13,12 +13,12 @@
 #include <set>
 
 #include "sim/sim_fault_port.h"
-#include "system/selftest/echo_service.h"
+#include "tests/support/echo_node.h"
 
 namespace fl::nemeses {
 namespace {
 
-struct Starts final : selftest::EchoObserver {
+struct Starts final : echo::EchoObserver {
   void on_start(const std::string& node, std::uint64_t) override { ++starts[node]; }
   void on_handled(const std::string&, std::uint64_t, const std::string&) override {}
   std::map<std::string, int> starts;
@@ -39,7 +39,7 @@ Outcome run_nemesis(const std::string& name, const nlohmann::json& options, std:
   sim::Simulator sim(sim::SimOptions{seed});
   Starts starts;
   for (const char* node : {"n1", "n2", "n3", "n4", "n5"}) {
-    sim.add_node(node, [&starts](io::Env& env) { selftest::start_echo_node(env, &starts); });
+    sim.add_node(node, [&starts](io::Env& env) { test::start_echo_node(env, &starts); });
   }
   Outcome out;
   std::string error;

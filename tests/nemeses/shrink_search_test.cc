@@ -3,13 +3,13 @@
 // keeps every step's assignments, respects its run budget, and rejects candidates that fail
 // differently (another checker, or no anomaly type in common) or pass. Also the failure
 // signature read from results.json and the TOML rendering of --set values.
-#include "scenarios/shrink_search.h"
+#include "harness/sweep/shrink_search.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 
-namespace fl::scenarios {
+namespace fl::harness {
 namespace {
 
 const Trial kFailure{"fail", {"linearizable"}, {"linearizable:nonlinearizable"}};
@@ -111,4 +111,4 @@ TEST(ShrinkSearch, TomlValues) {
 }
 
 }  // namespace
-}  // namespace fl::scenarios
+}  // namespace fl::harness

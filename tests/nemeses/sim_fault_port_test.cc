@@ -13,7 +13,7 @@
 
 #include <map>
 
-#include "system/selftest/echo_service.h"
+#include "tests/support/echo_node.h"
 
 namespace fl::sim {
 namespace {
@@ -21,7 +21,7 @@ namespace {
 using nemeses::FaultKind;
 constexpr std::int64_t kMs = io::kNsPerMs;
 
-struct Starts final : selftest::EchoObserver {
+struct Starts final : echo::EchoObserver {
   void on_start(const std::string& node, std::uint64_t) override { ++starts[node]; }
   void on_handled(const std::string& node, std::uint64_t, const std::string&) override {
     ++handled[node];
@@ -35,7 +35,7 @@ class SimFaultPortTest : public ::testing::Test {
   void SetUp() override {
     for (const char* name : {"a", "b", "c"}) {
       sim.add_node(name, [this](io::Env& env) {
-        selftest::start_echo_node(env, &starts, selftest::EchoOptions{20 * io::kNsPerMs, 0});
+        test::start_echo_node(env, &starts, echo::EchoOptions{20 * io::kNsPerMs, 0});
       });
     }
   }

@@ -62,18 +62,18 @@ TEST_F(SweepCli, BadArgumentsAreRefusedClearly) {
     std::string args, must_say;
   };
   const Case cases[] = {
-      {"sweep", "needs a scenario"},
-      {"sweep selftest", "needs --seeds A..B"},
+      {"sweep", "scenario is required"},
+      {"sweep selftest", "--seeds is required"},
       {"sweep selftest --seeds 5..1", "A <= B"},
       {"sweep selftest --seeds x", "--seeds takes A..B"},
-      {"sweep selftest --seeds 1..2 --jobs 0", "--jobs takes a whole number"},
-      {"sweep selftest --seeds 1..2 --mode moon", "--mode takes sim or real"},
-      {"sweep selftest --seeds 1..2 --bogus", "unknown option '--bogus'"},
+      {"sweep selftest --seeds 1..2 --jobs 0", "--jobs: Value 0 not in range 1 to 256"},
+      {"sweep selftest --seeds 1..2 --mode moon", "--mode: moon not in {sim,real}"},
+      {"sweep selftest --seeds 1..2 --bogus", "argument was not expected: --bogus"},
       {"sweep selftest --seeds 1..2 --set nokey", "--set takes key=value"},
       {"sweep no-such-scenario --seeds 1..2 --out " + out("x"), "unknown scenario"},
-      {"shrink", "needs the out-dir"},
+      {"shrink", "out-dir is required"},
       {"shrink " + out("nothing-here"), "cannot read"},
-      {"shrink a b", "unexpected argument"},
+      {"shrink a b", "argument was not expected: b"},
   };
   for (const auto& c : cases) {
     const Ran r = faultline(c.args);

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "scenarios/real_crossval.h"
+#include "harness/crossval.h"
 
 namespace {
 
@@ -27,9 +27,9 @@ std::string join(const std::vector<std::string>& v) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  fl::scenarios::CrossvalOptions o;
+  fl::harness::CrossvalOptions o;
   std::vector<std::string> modes = {"sim", "real"};
-  std::vector<std::string> levels = fl::scenarios::crossval_levels();
+  std::vector<std::string> levels = fl::harness::crossval_levels();
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i], v = argv[i + 1];
     if (a == "--seed")
@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   std::string table = "level            mode  seed   ok  fail info  anomalies  | mismatches\n";
   for (const auto& level : levels) {
     for (const auto& mode : modes) {
-      const auto run = fl::scenarios::run_crossval(o, level, mode);
+      const auto run = fl::harness::run_crossval(o, level, mode);
       std::printf("%s\n", run.to_json().dump().c_str());
       std::fflush(stdout);
       char line[256];

@@ -5,11 +5,11 @@
 // G-single or a lost update (lost-update or incompatible-order) in both, and no
 // G0/G1a/G1b/G1c. Each level is one test (~10 s). The
 // judge itself is checked on hand-made results, so a judge that passes everything fails here.
+#include "harness/crossval.h"
+
 #include <gtest/gtest.h>
 
-#include "scenarios/real_crossval.h"
-
-namespace fl::scenarios {
+namespace fl::harness {
 namespace {
 
 CrossvalOptions small() {
@@ -68,4 +68,4 @@ TEST(CrossvalPostgres, JudgeRefusesWhatALevelForbids) {
 }
 
 }  // namespace
-}  // namespace fl::scenarios
+}  // namespace fl::harness

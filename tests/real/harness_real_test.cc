@@ -1,5 +1,5 @@
-// Proves the real-mode harness runtime (scenarios/harness_real.cc) end to end: shipped scenario
-// files run with --mode real against throwaway servers started for the run: list-append at
+// Proves the real-mode harness runtime (harness/runtime/real_runtime.cc) end to end: shipped
+// scenario files run with --mode real against throwaway servers started for the run: list-append at
 // serializable on PostgreSQL with kill -9 and pause of the postmaster's tree, and a register on
 // Redis (AOF) with kill and pause; each passes its checker, completes operations after the heal
 // (liveness) and records the faults it injected in the history. Faults real mode cannot inject
@@ -7,11 +7,14 @@
 // with a message naming the cause.
 #include <gtest/gtest.h>
 
-#include "scenarios/harness_run.h"
-#include "scenarios/toml_scenario.h"
+#include "harness/run.h"
+#include "harness/scenario_file.h"
+#include "tests/support/scenario.h"
 
-namespace fl::scenarios {
+namespace fl::test {
 namespace {
+
+using namespace harness;  // NOLINT: the harness under test
 
 RunResult run_real(const std::string& name, const std::vector<std::string>& overrides) {
   ScenarioSpec spec;
@@ -25,16 +28,6 @@ RunResult run_real(const std::string& name, const std::vector<std::string>& over
   return run_toml_scenario(spec, o);
 }
 
-// How many nemesis operations named `f` completed, and whether one names `node`.
-int nemesis_ops(const RunResult& r, const std::string& f, const std::string& node) {
-  int n = 0;
-  for (const auto& op : r.history.ops) {
-    if (op.process != history::kNemesisProcess || op.f != f) continue;
-    if (op.value.dump().find("\"" + node + "\"") != std::string::npos) ++n;
-  }
-  return n;
-}
-
 TEST(HarnessReal, ListAppendOnPostgresSurvivesKillAndPause) {
   const RunResult r = run_real(
       "list-append-sql",
@@ -42,7 +35,7 @@ TEST(HarnessReal, ListAppendOnPostgresSurvivesKillAndPause) {
   ASSERT_EQ(r.usage_error, "");
   EXPECT_EQ(r.verdict, Verdict::kPass) << r.checks.dump() << " problems: " << r.problems.size();
   for (const auto& p : r.problems) ADD_FAILURE() << p;
-  EXPECT_GE(nemesis_ops(r, "start-kill", "pg1"), 1);
+  EXPECT_GE(nemesis_count(r, "start-kill", "pg1"), 1);
   EXPECT_GT(r.details["proxies"]["pg1"]["accepted"].get<int>(), 0);
 }
 
@@ -52,7 +45,7 @@ TEST(HarnessReal, RegisterOnRedisSurvivesKillAndPause) {
   ASSERT_EQ(r.usage_error, "");
   EXPECT_EQ(r.verdict, Verdict::kPass) << r.checks.dump();
   for (const auto& p : r.problems) ADD_FAILURE() << p;
-  EXPECT_GE(nemesis_ops(r, "start-kill", "redis"), 1);
+  EXPECT_GE(nemesis_count(r, "start-kill", "redis"), 1);
 }
 
 TEST(HarnessReal, RefusesWhatRealModeCannotDo) {
@@ -70,7 +63,12 @@ TEST(HarnessReal, RefusesWhatRealModeCannotDo) {
   ASSERT_EQ(parse_scenario_toml(base, "p.toml", {"topology.pg_servers=3"}, &three), "");
   r = run_toml_scenario(three, o);
   EXPECT_NE(r.usage_error.find("pg_servers"), std::string::npos) << r.usage_error;
+  ScenarioSpec crash;
+  ASSERT_EQ(parse_scenario_toml(base + "[crash_points]\n", "x.toml", {}, &crash), "");
+  r = run_toml_scenario(crash, o);
+  EXPECT_NE(r.usage_error.find("crash points are enumerated in simulation only"), std::string::npos)
+      << r.usage_error;
 }
 
 }  // namespace
-}  // namespace fl::scenarios
+}  // namespace fl::test

@@ -1,10 +1,11 @@
 // Proves the production runtime: fibers park and unpark through Asio handlers, sleeps last as
-// long as asked while other fibers run, and the very EchoService handler that the simulator's
-// selftest serves over the simulated network serves real HTTP/1.1 on loopback: concurrent
-// calls, relays between two real nodes, 404 passthrough, and each failure mapped onto the seam's
-// outcomes (unknown node and refused connection: failed/unreachable; a handler slower than the
-// deadline: indeterminate/timeout; an oversized request: failed/invalid-argument). Raw sockets
-// check that an oversized or malformed request gets a 4xx JSON error and the server keeps serving.
+// long as asked while other fibers run, and the very echo service (in the ServiceHost) that the
+// simulator's selftest serves over the simulated network serves real HTTP/1.1 on loopback:
+// concurrent calls, relays between two real nodes, 404 passthrough, and each failure mapped onto
+// the seam's outcomes (unknown node and refused connection: failed/unreachable; a handler slower
+// than the deadline: indeterminate/timeout; an oversized request: failed/invalid-argument). Raw
+// sockets check that an oversized or malformed request gets a 4xx JSON error and the server keeps
+// serving.
 #include <gtest/gtest.h>
 
 #include <boost/asio/connect.hpp>
@@ -15,12 +16,13 @@
 #include <boost/fiber/operations.hpp>
 #include <utility>
 
+#include "compose/echo/echo.h"
+#include "compose/host.h"
 #include "real/http_rpc.h"
 #include "real/kafka_log.h"
 #include "real/node_runtime.h"
 #include "real/redis_cache.h"
 #include "real/stores_from_env.h"
-#include "system/selftest/echo_service.h"
 
 namespace fl::real {
 namespace {
@@ -56,22 +58,36 @@ TEST(RealRuntime, ParkerUnparkBeforeParkReturnsAtOnce) {
   });
 }
 
-struct Observed final : selftest::EchoObserver {
-  void on_start(const std::string&, std::uint64_t) override { ++starts; }
-  void on_handled(const std::string&, std::uint64_t, const std::string& body) override {
-    handled.push_back(body);
-  }
-  int starts = 0;
-  std::vector<std::string> handled;
-};
+// Serves the echo service on `node` as `faultline serve echo` does (compose::ServiceHost).
+std::unique_ptr<compose::ServiceHost> serve_echo(RealNode& node,
+                                                 std::shared_ptr<compose::EchoOracle> oracle) {
+  compose::HostOptions host;
+  host.log_sink = [](const std::string&) {};
+  host.log_level = api::LogLevel::kError;
+  if (oracle != nullptr) host.run_state = oracle;
+  const compose::ServiceInfo* info = compose::find_service("echo");
+  EXPECT_NE(info, nullptr);
+  nlohmann::json options;
+  EXPECT_EQ(compose::resolve_service_options(*info, {{"relay_timeout_ms", 200}}, &options), "");
+  auto h = std::make_unique<compose::ServiceHost>(*info, node.env(), options, std::move(host));
+  EXPECT_TRUE(h->start().is_ok());
+  node.env().transport.serve(h->handler());
+  return h;
+}
+
+std::size_t handled_total(const compose::EchoOracle& oracle) {
+  std::size_t n = 0;
+  for (const auto& [body, by] : oracle.handled) n += by.size();
+  return n;
+}
 
 TEST(RealRuntime, EchoServiceOverRealHttp) {
-  Observed obs;
+  auto obs = std::make_shared<compose::EchoOracle>();
   run_fibers([&] {
     RealNode a("a", 1, {}, 0);
     RealNode b("b", 2, {}, 0);
-    selftest::start_echo_node(a.env(), &obs, selftest::EchoOptions{200 * io::kNsPerMs, 0});
-    selftest::start_echo_node(b.env(), &obs, selftest::EchoOptions{200 * io::kNsPerMs, 0});
+    auto host_a = serve_echo(a, obs);
+    auto host_b = serve_echo(b, obs);
     const std::string a_addr = "127.0.0.1:" + std::to_string(a.transport().port());
     const std::string b_addr = "127.0.0.1:" + std::to_string(b.transport().port());
     a.transport().set_peer("b", b_addr);
@@ -107,8 +123,8 @@ TEST(RealRuntime, EchoServiceOverRealHttp) {
     a.transport().stop();
     b.transport().stop();
   });
-  EXPECT_EQ(obs.starts, 2);
-  EXPECT_EQ(obs.handled.size(), 202u);
+  EXPECT_EQ(obs->starts.size(), 2u);
+  EXPECT_EQ(handled_total(*obs), 202u);
 }
 
 TEST(RealRuntime, FailuresMapOntoTheSeamOutcomes) {
@@ -188,7 +204,7 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
 TEST(RealRuntime, BadRequestsGet4xxJsonAndTheServerKeepsServing) {
   run_fibers([&] {
     RealNode node("n", 1, {}, 0);
-    selftest::start_echo_node(node.env(), nullptr, selftest::EchoOptions{io::kNsPerSec, 0});
+    auto host = serve_echo(node, nullptr);
     const std::uint16_t port = node.transport().port();
     const std::string malformed = raw_exchange(port, "GARBAGE\r\n\r\n");
     EXPECT_NE(malformed.find("400"), std::string::npos) << malformed;

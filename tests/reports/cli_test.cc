@@ -42,7 +42,7 @@ TEST(ReportCommand, BadInputExitsTwoWithAMessage) {
   EXPECT_NE(r.output.find("results.json: not found"), std::string::npos) << r.output;
   r = run("report");
   EXPECT_EQ(r.status, 2);
-  EXPECT_NE(r.output.find("usage: faultline report <run-dir>"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("faultline report: run-dir is required"), std::string::npos) << r.output;
   r = run("report a b");
   EXPECT_EQ(r.status, 2);
 }

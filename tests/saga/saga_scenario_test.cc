@@ -1,81 +1,70 @@
-// Proves the saga scenarios: the correct system passes a handful of seeds (faults drawn by each
-// seed) deterministically, the exhaustive crash-point scenario passes, and each known-bug
-// variant is caught by a sweep of at most 50 seeds (so the checks can fail).
-#include "scenarios/saga_scenario.h"
-
+// Proves the saga scenarios (scenario files on the harness): the correct system passes a handful
+// of seeds of `saga` (faults drawn by each seed) deterministically, and the exhaustive
+// crash-point scenario passes and catches the known bugs that a crash exposes. (Every known-bug
+// variant's sweep and shrink: tests/nemeses/sweep_cli_test.cc.)
 #include <gtest/gtest.h>
 
-namespace fl::scenarios {
+#include "tests/support/scenario.h"
+
+namespace fl::test {
 namespace {
 
-constexpr std::uint64_t kBugSweepSeeds = 50;
-
-std::string joined(const RunResult& r) {
-  std::string out;
-  for (const auto& p : r.problems) out += p + "\n";
-  return out;
-}
+using harness::RunResult;
+using harness::Verdict;
 
 TEST(SagaScenario, PassesSeedsWithFaults) {
-  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
-    RunResult r = run_saga({"saga", seed, "sim"}, SagaBug::kNone);
-    EXPECT_EQ(r.verdict, Verdict::kPass) << "seed " << seed << "\n"
-                                         << joined(r) << r.details.dump();
-    std::printf("seed %llu: %s\n", static_cast<unsigned long long>(seed), r.details.dump().c_str());
+  for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+    const RunResult r = run_scenario("saga", seed);
+    EXPECT_EQ(r.verdict, Verdict::kPass) << "seed " << seed << describe(r);
+    const nlohmann::json v = ok_value(r, "check");
+    ASSERT_TRUE(v.is_object()) << "seed " << seed << ": no successful final check";
+    EXPECT_GT(v["sagas"].value("completed", 0), 0) << v.dump();
   }
 }
 
 TEST(SagaScenario, SameSeedSameTraceHash) {
-  EXPECT_EQ(run_saga({"saga", 9, "sim"}, SagaBug::kNone).trace_hash,
-            run_saga({"saga", 9, "sim"}, SagaBug::kNone).trace_hash);
+  const RunResult a = run_scenario("saga", 9), b = run_scenario("saga", 9);
+  EXPECT_FALSE(a.trace_hash.empty());
+  EXPECT_EQ(a.trace_hash, b.trace_hash);
+}
+
+TEST(SagaScenario, SimulatedClientsCallTheProductionApi) {
+  const RunResult r = run_scenario("saga", 2);
+  int starts = 0, with_status = 0;
+  for (const auto& op : r.history.ops) {
+    if (op.f != "start") continue;
+    ++starts;
+    EXPECT_EQ(op.value.value("request", ""), "POST /api/v1/sagas") << op.value.dump();
+    with_status += op.type == history::OpType::kOk && op.value.value("http_status", 0) >= 200;
+  }
+  EXPECT_GT(starts, 20);
+  EXPECT_GT(with_status, 10);
 }
 
 TEST(SagaScenario, CrashPointsExhaustively) {
-  RunResult r = run_saga_crash_points({"saga-crash-points", 1, "sim"});
-  EXPECT_EQ(r.verdict, Verdict::kPass) << joined(r);
+  const RunResult r = run_scenario("saga-crash-points", 1);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
   EXPECT_GT(r.details["crash_runs"].get<int>(), 20) << r.details.dump();
-  std::printf("%s\n", r.details.dump().c_str());
+  for (const char* node : {"orchestrator", "inventory", "payment", "notification"}) {
+    EXPECT_GT(r.details["crash_points"][node]["durable_steps"].get<int>(), 0) << node;
+  }
 }
 
 // Crash points alone catch the bugs that crashes expose: replies redelivered after a crash are
-// applied twice without the inbox, and a double refund shows even without faults. Producing
-// before the commit and assuming a timed-out step failed are masked under crash-and-restart
-// (recovery replays the same idempotency keys; no step times out), so only the sweeps with
-// partitions and pauses catch those two (CaughtWithinFiftySeeds below).
+// applied twice without the inbox, a double refund shows even without faults, and a crash
+// between producing a new saga's first command and committing its row leaves stock held for a
+// saga that does not exist. Assuming a timed-out step failed is masked under crash-and-restart
+// (no step times out), so only the sweeps with partitions and pauses catch that one.
 TEST(SagaScenario, CrashPointsCatchKnownBugs) {
-  for (SagaBug bug : {SagaBug::kNoInboxDedup, SagaBug::kRefundWithoutKey}) {
-    RunResult r = run_saga_crash_points({"saga-crash-points", 1, "sim"}, bug);
-    EXPECT_EQ(r.verdict, Verdict::kFail) << static_cast<int>(bug);
+  for (const char* bug : {"no-inbox-dedup", "refund-without-key", "outbox-outside-txn"}) {
+    const RunResult r =
+        run_scenario("saga-crash-points", 1, {std::string("topology.system_options.bug=") + bug});
+    EXPECT_EQ(r.verdict, Verdict::kFail) << bug << describe(r);
   }
+  const RunResult masked =
+      run_scenario("saga-crash-points", 1, {"topology.system_options.bug=compensate-unchecked"});
+  EXPECT_EQ(masked.verdict, Verdict::kPass) << describe(masked);
 }
-
-class SagaBugs : public ::testing::TestWithParam<SagaBug> {};
-
-TEST_P(SagaBugs, CaughtWithinFiftySeeds) {
-  std::uint64_t caught_at = 0;
-  for (std::uint64_t seed = 1; seed <= kBugSweepSeeds && caught_at == 0; ++seed) {
-    if (run_saga({"saga-bug", seed, "sim"}, GetParam()).verdict == Verdict::kFail) caught_at = seed;
-  }
-  EXPECT_NE(caught_at, 0u) << "not caught in " << kBugSweepSeeds << " seeds";
-  std::printf("caught at seed %llu\n", static_cast<unsigned long long>(caught_at));
-}
-
-INSTANTIATE_TEST_SUITE_P(Known, SagaBugs,
-                         ::testing::Values(SagaBug::kNoInboxDedup, SagaBug::kPublishOutsideTxn,
-                                           SagaBug::kCompensateUnchecked,
-                                           SagaBug::kRefundWithoutKey),
-                         [](const auto& info) {
-                           switch (info.param) {
-                             case SagaBug::kNoInboxDedup:
-                               return std::string("NoInboxDedup");
-                             case SagaBug::kPublishOutsideTxn:
-                               return std::string("PublishOutsideTxn");
-                             case SagaBug::kCompensateUnchecked:
-                               return std::string("CompensateUnchecked");
-                             default:
-                               return std::string("RefundWithoutKey");
-                           }
-                         });
 
 }  // namespace
-}  // namespace fl::scenarios
+}  // namespace fl::test

@@ -12,21 +12,22 @@ faultline=$(realpath "${1:?usage: serve_bench.sh FAULTLINE_BINARY [SAGAS] [CLIEN
 sagas=${2:-300}
 clients=${3:-4}
 here=$(cd "$(dirname "$0")" && pwd)
+servers=$(cd "$here/../../real/servers" && pwd)
 dir=$(mktemp -d /tmp/fl-serve-bench.XXXXXX)
 chmod 755 "$dir"  # PostgreSQL runs as user postgres under it
 pid=""
 cleanup() {
   [ -n "$pid" ] && kill -KILL "$pid" 2> /dev/null || true
-  bash "$here/stop.sh" "$dir/servers" > /dev/null 2>&1 || true
+  bash "$servers/stop.sh" "$dir/servers" > /dev/null 2>&1 || true
   rm -rf "$dir"
 }
 trap cleanup EXIT
-bash "$here/start.sh" "$dir/servers" > /dev/null
+bash "$servers/start.sh" "$dir/servers" > /dev/null
 source "$dir/servers/env"
 # pg_stat_statements needs a restart with the library preloaded.
 psql -qc "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'"
-bash "$here/pg.sh" crash "$dir/servers" primary
-bash "$here/pg.sh" start "$dir/servers" primary
+bash "$servers/pg.sh" crash "$dir/servers" primary
+bash "$servers/pg.sh" start "$dir/servers" primary
 psql -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements"
 base=$((10000 + (RANDOM % 9996)))  # below the ephemeral range, apart from service processes (20000+)
 "$faultline" serve all --port-base "$base" --kafka mock --log-level warn 2> "$dir/serve.log" &

@@ -13,6 +13,7 @@
 set -euo pipefail
 faultline=$(realpath "${1:?usage: serve_curl_test.sh FAULTLINE_BINARY}")
 here=$(cd "$(dirname "$0")" && pwd)
+servers=$(cd "$here/../../real/servers" && pwd)
 for tool in curl jq; do
   command -v "$tool" > /dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
 done
@@ -24,7 +25,7 @@ cleanup() {
     kill -KILL "$pid" 2> /dev/null || true
   fi
   if [ "${keep_log:-0}" = 1 ]; then tail -n 30 "$dir/serve.log" >&2 || true; fi
-  bash "$here/stop.sh" "$dir/servers" > /dev/null 2>&1 || true
+  bash "$servers/stop.sh" "$dir/servers" > /dev/null 2>&1 || true
   rm -rf "$dir"
 }
 trap cleanup EXIT
@@ -35,7 +36,7 @@ export CURL_HOME=$dir
 passed=0
 ok() { passed=$((passed + 1)); }
 
-bash "$here/start.sh" "$dir/servers" > /dev/null
+bash "$servers/start.sh" "$dir/servers" > /dev/null
 source "$dir/servers/env"
 
 # Four consecutive free ports in 10000..19999: below the kernel's ephemeral range (32768 and up
@@ -267,17 +268,17 @@ wait_health() {  # wait_health PORT CODE: until /health answers CODE (20 s at mo
   done
   fail "/health on $1 never answered $2: $body"
 }
-bash "$here/redis.sh" crash "$dir/servers"
+bash "$servers/redis.sh" crash "$dir/servers"
 wait_health "$INVENTORY" 503
 expect 503 '.status == "degraded" and .dependencies.redis.status == "failed"
   and (.dependencies.redis.error | length) > 0 and .dependencies.postgres.status == "ok"'
-bash "$here/redis.sh" restart "$dir/servers"
+bash "$servers/redis.sh" restart "$dir/servers"
 # Each service's first use of a pooled connection from before the crash may fail once.
 for port in $SAGA $INVENTORY $PAYMENT $NOTIFICATION; do wait_health "$port" 200; done
-bash "$here/pg.sh" crash "$dir/servers" primary
+bash "$servers/pg.sh" crash "$dir/servers" primary
 wait_health "$SAGA" 503
 expect 503 '.dependencies.postgres.status == "failed" and .dependencies.redis.status == "ok"'
-bash "$here/pg.sh" start "$dir/servers" primary
+bash "$servers/pg.sh" start "$dir/servers" primary
 wait_health "$SAGA" 200
 # The services work again after the restart: one more order completes.
 call POST "http://localhost:$SAGA/api/v1/sagas" \

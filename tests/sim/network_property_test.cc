@@ -12,14 +12,14 @@
 #include <map>
 
 #include "sim/simulator.h"
-#include "system/selftest/echo_service.h"
+#include "tests/support/echo_node.h"
 
 namespace fl::sim {
 namespace {
 
 constexpr int kNodes = 3;
 
-struct Log final : selftest::EchoObserver {
+struct Log final : echo::EchoObserver {
   void on_start(const std::string&, std::uint64_t) override {}
   void on_handled(const std::string& node, std::uint64_t, const std::string& body) override {
     ++handled[body][node];
@@ -48,7 +48,7 @@ Outcome run_traffic(std::uint64_t seed, const Traffic& traffic, const LinkConfig
   Outcome out;
   for (int i = 1; i <= kNodes; ++i) {
     sim.add_node("n" + std::to_string(i), [&out](io::Env& env) {
-      selftest::start_echo_node(env, &out.log, selftest::EchoOptions{100 * io::kNsPerMs, 0});
+      test::start_echo_node(env, &out.log, echo::EchoOptions{100 * io::kNsPerMs, 0});
     });
   }
   sim.run([&](io::Env& env) {

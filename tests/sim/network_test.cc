@@ -8,12 +8,12 @@
 #include <map>
 
 #include "sim/simulator.h"
-#include "system/selftest/echo_service.h"
+#include "tests/support/echo_node.h"
 
 namespace fl::sim {
 namespace {
 
-struct Counter final : selftest::EchoObserver {
+struct Counter final : echo::EchoObserver {
   void on_start(const std::string&, std::uint64_t) override {}
   void on_handled(const std::string& node, std::uint64_t, const std::string& body) override {
     ++handled[node + "/" + body];
@@ -26,7 +26,7 @@ class NetworkTest : public ::testing::Test {
   void SetUp() override {
     for (const char* name : {"a", "b"}) {
       idx[name] = sim.add_node(name, [this](io::Env& env) {
-        selftest::start_echo_node(env, &counter, selftest::EchoOptions{50 * io::kNsPerMs, 0});
+        test::start_echo_node(env, &counter, echo::EchoOptions{50 * io::kNsPerMs, 0});
       });
     }
   }

@@ -11,8 +11,9 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::size_t kMaxColumns = 100;
-const char* const kProjectDirs[] = {"system",   "sim",     "real",      "workloads", "nemeses",
-                                    "checkers", "history", "scenarios", "reports",   "tests"};
+const char* const kProjectDirs[] = {"system",  "options",  "sim",     "real",    "workloads",
+                                    "nemeses", "checkers", "history", "reports", "compose",
+                                    "harness", "serve",    "cli",     "tests"};
 
 std::string top_of(const std::string& path) { return path.substr(0, path.find('/')); }
 
@@ -20,19 +21,67 @@ bool starts_with(const std::string& s, const std::string& prefix) {
   return s.rfind(prefix, 0) == 0;
 }
 
-// Project include prefixes a file under `path` may use (DESIGN.md, "May depend on").
+// "saga" for "system/saga/x.h" or "compose/saga/x.h"; "" for a file directly in the folder.
+std::string room_of(const std::string& path) {
+  const auto first = path.find('/');
+  if (first == std::string::npos) return "";
+  const auto second = path.find('/', first + 1);
+  return second == std::string::npos ? "" : path.substr(first + 1, second - first - 1);
+}
+
+// The generic part of compose/ (no system's folder): what the harness and serving may see.
+bool compose_generic(const std::string& target) {
+  return starts_with(target, "compose/") && room_of(target).empty();
+}
+
+// Project include prefixes a file under `path` may use (docs/architecture.md, "Dependency
+// rules"); the composition rooms and the generic compose/ headers are checked apart (below).
 std::vector<std::string> allowed_prefixes(const std::string& path) {
   if (starts_with(path, "system/io/")) return {"system/io/"};
+  if (starts_with(path, "system/api/")) return {"system/api/", "system/io/"};
   if (starts_with(path, "system/")) return {"system/"};
   const std::string top = top_of(path);
+  if (top == "options") return {"options/", "system/io/assert.h"};
   if (top == "sim" || top == "real") return {top + "/", "system/io/", "nemeses/fault_port"};
-  if (top == "checkers") return {"checkers/", "history/"};
+  if (top == "checkers") return {"checkers/", "history/", "options/"};
   if (top == "history") return {"history/"};
-  if (top == "workloads") return {"workloads/", "system/", "history/"};
+  if (top == "workloads") return {"workloads/", "system/", "history/", "options/"};
   // Nemeses draw their schedules from the seam's seeded PRNG (std-only header).
-  if (top == "nemeses") return {"nemeses/", "history/", "system/io/random.h"};
+  if (top == "nemeses") return {"nemeses/", "history/", "options/", "system/io/random.h"};
   if (top == "reports") return {"reports/", "history/", "checkers/"};
-  return {""};  // scenarios/ and tests/ may include everything
+  if (top == "compose") {
+    return {"compose/", "system/", "workloads/", "checkers/", "history/", "options/"};
+  }
+  if (top == "harness") {
+    return {"harness/",  "compose/", "sim/",     "real/",    "workloads/", "nemeses/",
+            "checkers/", "history/", "reports/", "options/", "system/io/"};
+  }
+  if (top == "serve") return {"serve/", "compose/", "real/", "system/io/", "system/api/"};
+  if (top == "cli") {
+    return {"cli/",     "harness/", "serve/", "compose/", "checkers/",  "history/",
+            "reports/", "real/",    "sim/",   "options/", "system/io/", "system/api/"};
+  }
+  return {""};  // tests/ may include everything
+}
+
+// Rooms a layer must not enter even where its prefixes would let it: the harness and serving
+// see the generic compose/ only (they name no system); a composition sees no other system's
+// composition; only compose/registry.cc lists them all.
+std::string room_violation(const std::string& path, const std::string& target) {
+  const std::string top = top_of(path);
+  const bool into_composition = starts_with(target, "compose/") && !compose_generic(target);
+  if ((top == "harness" || top == "serve" || top == "cli") && into_composition) {
+    return top + "/ names no system: only compose/ itself may include " + target;
+  }
+  if (top == "compose" && into_composition && path != "compose/registry.cc" &&
+      room_of(path) != room_of(target)) {
+    return path + " is not in " + target + "'s composition";
+  }
+  if (top == "compose" && compose_generic(path) && path != "compose/registry.cc" &&
+      into_composition) {
+    return "the generic compose/ names no system (only compose/registry.cc lists them)";
+  }
+  return "";
 }
 
 // Third-party headers a layer must not see (Asio and Beast belong to real/ only).
@@ -40,7 +89,7 @@ std::vector<std::string> banned_system_headers(const std::string& path) {
   const std::string top = top_of(path);
   if (starts_with(path, "system/io/"))
     return {"boost/", "nlohmann/", "libpq", "hiredis", "librdkafka"};
-  if (top == "system" || top == "sim") {
+  if (top == "system" || top == "sim" || top == "compose" || top == "options") {
     return {"boost/asio", "boost/beast", "libpq", "postgresql/", "hiredis", "librdkafka"};
   }
   if (top == "checkers" || top == "history") return {"boost/"};
@@ -83,6 +132,9 @@ void check_include(const std::string& path, int line_no, const std::string& line
     }
   }
   if (m[1] != "\"") return;
+  if (const std::string room = room_violation(path, target); !room.empty()) {
+    out->push_back({path, line_no, "layer", room});
+  }
   const auto allowed = allowed_prefixes(path);
   const bool ok = std::any_of(allowed.begin(), allowed.end(),
                               [&](const std::string& p) { return starts_with(target, p); });
@@ -177,6 +229,23 @@ std::vector<Finding> check_file(const std::string& path, const std::string& cont
   return out;
 }
 
+// Product code never reaches into tests/: no source includes from it (check_include), and no
+// build file of a product folder compiles a path under it in.
+void check_build_files(const std::string& root, std::vector<Finding>* out) {
+  for (const char* dir : kProjectDirs) {
+    if (std::string(dir) == "tests") continue;
+    std::ifstream in(fs::path(root) / dir / "CMakeLists.txt");
+    int line_no = 0;
+    for (std::string line; in && std::getline(in, line);) {
+      ++line_no;
+      if (line.find("/tests") != std::string::npos || line.find("tests/") != std::string::npos) {
+        out->push_back({std::string(dir) + "/CMakeLists.txt", line_no, "layer",
+                        std::string(dir) + "/ reaches into tests/"});
+      }
+    }
+  }
+}
+
 std::vector<Finding> check_tree(const std::string& root) {
   std::vector<std::string> files;
   for (const char* dir : kProjectDirs) {
@@ -199,6 +268,7 @@ std::vector<Finding> check_tree(const std::string& root) {
     auto found = check_file(f, buf.str());
     out.insert(out.end(), found.begin(), found.end());
   }
+  check_build_files(root, &out);
   return out;
 }
 

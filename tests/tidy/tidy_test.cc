@@ -21,9 +21,32 @@ TEST(Tidy, LayerRules) {
   EXPECT_FALSE(rules("sim/x.cc", "#include <boost/asio.hpp>\n").empty());
   EXPECT_FALSE(rules("system/io/x.h", "#include <boost/fiber/all.hpp>\n").empty());
   EXPECT_TRUE(rules("sim/x.cc", "#include \"system/io/clock.h\"\n").empty());
-  EXPECT_TRUE(rules("scenarios/x.cc", "#include \"sim/simulator.h\"\n").empty());
+  EXPECT_TRUE(rules("harness/x.cc", "#include \"sim/simulator.h\"\n").empty());
+  EXPECT_TRUE(rules("tests/x.cc", "#include \"compose/saga/saga.h\"\n").empty());
   EXPECT_TRUE(rules("checkers/x.cc", "#include \"history/history.h\"\n").empty());
   EXPECT_TRUE(rules("real/x.cc", "#include <boost/asio.hpp>\n").empty());
+}
+
+// The rooms of the layout: the harness and serving name no system (they see the generic
+// compose/ only), a composition sees no other system's, system code sees no harness, serving no
+// harness, and product code nothing under tests/.
+TEST(Tidy, RoomRules) {
+  EXPECT_FALSE(rules("harness/run.cc", "#include \"compose/saga/saga.h\"\n").empty());
+  EXPECT_FALSE(rules("harness/run.cc", "#include \"system/saga/orchestrator.h\"\n").empty());
+  EXPECT_TRUE(rules("harness/run.cc", "#include \"compose/topology.h\"\n").empty());
+  EXPECT_FALSE(rules("serve/serve.cc", "#include \"harness/run.h\"\n").empty());
+  EXPECT_FALSE(rules("serve/serve.cc", "#include \"compose/echo/echo.h\"\n").empty());
+  EXPECT_TRUE(rules("serve/serve.cc", "#include \"compose/host.h\"\n").empty());
+  EXPECT_FALSE(rules("compose/saga/x.cc", "#include \"compose/echo/echo.h\"\n").empty());
+  EXPECT_TRUE(rules("compose/saga/x.cc", "#include \"compose/saga/check.h\"\n").empty());
+  EXPECT_TRUE(rules("compose/registry.cc", "#include \"compose/echo/echo.h\"\n").empty());
+  EXPECT_FALSE(rules("compose/host.cc", "#include \"compose/echo/echo.h\"\n").empty());
+  EXPECT_FALSE(rules("compose/x.cc", "#include \"harness/run.h\"\n").empty());
+  EXPECT_FALSE(rules("system/saga/x.cc", "#include \"compose/host.h\"\n").empty());
+  EXPECT_FALSE(rules("system/saga/x.cc", "#include \"serve/serve.h\"\n").empty());
+  EXPECT_FALSE(rules("system/api/x.cc", "#include \"system/saga/saga_api.h\"\n").empty());
+  EXPECT_FALSE(rules("real/x.cc", "#include \"tests/support/cli.h\"\n").empty());
+  EXPECT_FALSE(rules("cli/x.cc", "#include \"compose/saga/saga.h\"\n").empty());
 }
 
 TEST(Tidy, BannedCallsInSystemAndSim) {

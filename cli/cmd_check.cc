@@ -1,0 +1,207 @@
+// `faultline check <history> [--checker NAME] [--model M] [--options JSON] [--format F]
+//   [--failed-cas evidence|never-happened] [--max-steps N] [--expected MODEL]
+//   [--sequential-keys] [--linearizable-keys] [--total N] [--negative-allowed]`: runs a registry
+// checker (checkers/registry.h; chosen from the ops when not named: txn -> Elle list-append or
+// rw-register, transfer -> bank, add + read -> set or counter, else linearizable with the model
+// guessed). Prints the result as JSON (with "valid"); exit 0 valid, 1 invalid, 2 unknown or bad
+// input.
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "checkers/formats.h"
+#include "checkers/models.h"
+#include "checkers/registry.h"
+#include "cli/args.h"
+#include "cli/cli.h"
+#include "history/edn.h"
+
+namespace fl::cli {
+using namespace checkers;  // NOLINT: the command of the checkers
+namespace {
+
+struct CheckArgs {
+  std::string path, model, checker, format = "auto", failed_cas;
+  std::uint64_t max_steps = 0;  // 0: the checker's default
+  nlohmann::json options = nlohmann::json::object();
+};
+
+// Declares the options of `faultline check` on `app`, writing into `a` and the raw strings.
+struct CheckFlags {
+  std::string expected, options_json;
+  std::uint64_t total = 0;
+  bool negative_allowed = false, sequential_keys = false, linearizable_keys = false;
+};
+
+void declare(CLI::App& app, CheckArgs* a, CheckFlags* f) {
+  app.add_option("history", a->path, "the history file")->required();
+  app.add_option("--checker", a->checker, "a registry checker (default: chosen from the ops)");
+  app.add_option("--model", a->model,
+                 "register | cas-register | kv | mutex | set | list-append | rw-register | bank "
+                 "| counter");
+  app.add_option("--format", a->format, "auto (default), jsonl, edn, porcupine-etcd, porcupine-kv")
+      ->check(CLI::IsMember({"auto", "jsonl", "edn", "porcupine-etcd", "porcupine-kv"}));
+  app.add_option("--failed-cas", a->failed_cas, "evidence | never-happened")
+      ->check(CLI::IsMember({"evidence", "never-happened"}));
+  app.add_option("--max-steps", a->max_steps, "linearizability search budget (> 0)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--expected", f->expected, "the consistency model Elle must find");
+  app.add_option("--total", f->total, "bank: the total that must be conserved");
+  app.add_option("--options", f->options_json, "checker options as a JSON object");
+  app.add_flag("--negative-allowed", f->negative_allowed, "bank: balances may go negative");
+  app.add_flag("--sequential-keys", f->sequential_keys, "rw-register: assume per-key sequential");
+  app.add_flag("--linearizable-keys", f->linearizable_keys,
+               "rw-register: assume per-key linearizable");
+}
+
+// Folds the flags into a->options. "" or what is wrong.
+std::string fold(const CLI::App& app, const CheckFlags& f, CheckArgs* a) {
+  if (!f.options_json.empty()) {
+    const auto j = nlohmann::json::parse(f.options_json, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) return "--options takes a JSON object";
+    a->options.update(j);
+  }
+  if (!f.expected.empty()) a->options["expected"] = f.expected;
+  if (app.count("--total") > 0) a->options["total"] = f.total;
+  if (f.negative_allowed) a->options["negative-allowed"] = true;
+  if (f.sequential_keys) a->options["sequential-keys"] = true;
+  if (f.linearizable_keys) a->options["linearizable-keys"] = true;
+  return "";
+}
+
+std::string detect(const std::string& text) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos) continue;
+    line = line.substr(start);
+    if (line.rfind("INFO  jepsen.util", 0) == 0) return "porcupine-etcd";
+    if (line[0] == '[' || line[0] == ';' || line[0] == '#') return "edn";
+    if (line.rfind("{:", 0) == 0) {
+      const bool porcupine =
+          line.find(":key ") != std::string::npos &&
+          (line.find(":f :get") != std::string::npos || line.find(":f :put") != std::string::npos ||
+           line.find(":f :append") != std::string::npos);
+      return porcupine ? "porcupine-kv" : "edn";
+    }
+    return "jsonl";
+  }
+  return "jsonl";
+}
+
+// The checker for a history when none is named: transactions go to Elle, transfers to bank,
+// add/read of elements to set, add/read of numbers to counter, the rest to linearizability.
+std::string default_checker(const history::History& h) {
+  for (const auto& op : h.ops) {
+    if (op.process == history::kNemesisProcess) continue;
+    if (op.f == "txn") {
+      const std::string text = op.value.dump();
+      return text.find("\"append\"") != std::string::npos ? "elle-list-append" : "elle-rw-register";
+    }
+    if (op.f == "transfer") return "bank";
+    if (op.f == "read" && op.type == history::OpType::kOk && op.value.is_array() &&
+        std::any_of(h.ops.begin(), h.ops.end(), [](const auto& o) { return o.f == "add"; })) {
+      return "set";
+    }
+    if (op.f == "read" && op.type == history::OpType::kOk && op.value.is_number() &&
+        std::any_of(h.ops.begin(), h.ops.end(), [](const auto& o) { return o.f == "add"; })) {
+      return "counter";
+    }
+  }
+  return "linearizable";
+}
+
+// Resolves --checker/--model into a registry name and its options.
+std::string choose(const CheckArgs& a, const history::History& h, nlohmann::json* options) {
+  *options = a.options;
+  std::string name = a.checker;
+  if (name.empty() && !a.model.empty()) {
+    const std::vector<std::string> direct = {"bank", "set", "counter"};
+    if (a.model == "list-append" || a.model == "rw-register") {
+      name = "elle-" + a.model;
+    } else if (std::find(direct.begin(), direct.end(), a.model) != direct.end()) {
+      name = a.model;
+    } else {
+      name = "linearizable";
+    }
+  }
+  if (name.empty()) name = default_checker(h);
+  if (name == "linearizable") {
+    if (!a.model.empty()) (*options)["model"] = a.model;
+    if (!a.failed_cas.empty()) (*options)["failed-cas"] = a.failed_cas;
+    if (a.max_steps != 0) (*options)["max-steps"] = a.max_steps;
+  }
+  return name;
+}
+
+int porcupine(const CheckArgs& a, const std::string& format, const std::string& text,
+              std::ostream& out, std::ostream& err) {
+  std::vector<LinOp> ops;
+  FormatError fe;
+  std::istringstream in(text);
+  const bool ok = format == "porcupine-etcd" ? read_porcupine_etcd(in, &ops, &fe)
+                                             : read_porcupine_kv(in, &ops, &fe);
+  if (!ok) {
+    err << "faultline check: " << a.path << " (" << format << "): " << fe.to_string() << "\n";
+    return 2;
+  }
+  const std::string model_name = !a.model.empty()             ? a.model
+                                 : format == "porcupine-etcd" ? "cas-register"
+                                                              : "kv";
+  auto model = make_model(model_name);
+  if (model == nullptr) {
+    err << "faultline check: unknown model '" << model_name << "'\n";
+    return 2;
+  }
+  LinOptions options;
+  if (a.max_steps != 0) options.max_steps = a.max_steps;
+  const LinResult r = check_linearizable(ops, *model, options);
+  nlohmann::json j = r.to_json(ops, *model);
+  j["format"] = format;
+  j["operations"] = ops.size();
+  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return r.valid == Validity::kTrue ? 0 : r.valid == Validity::kFalse ? 1 : 2;
+}
+
+}  // namespace
+
+int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
+  CLI::App app{"Judges a history file: JSON lines, Jepsen EDN, Porcupine's etcd and kv logs.",
+               "check"};
+  CheckArgs a;
+  CheckFlags f;
+  declare(app, &a, &f);
+  if (auto code = parse_command(app, args, out, err)) return *code;
+  if (std::string e = fold(app, f, &a); !e.empty()) return usage_error(app, e, err);
+  std::ifstream file(a.path);
+  if (!file) {
+    err << "faultline check: cannot read " << a.path << "\n";
+    return 2;
+  }
+  std::stringstream buf;
+  buf << file.rdbuf();
+  const std::string text = buf.str();
+  const std::string format = a.format == "auto" ? detect(text) : a.format;
+  if (format == "porcupine-etcd" || format == "porcupine-kv") {
+    return porcupine(a, format, text, out, err);
+  }
+  history::History h;
+  history::ParseError pe;
+  std::istringstream in(text);
+  if (!(format == "edn" ? history::read_edn(in, &h, &pe) : history::read_jsonl(in, &h, &pe))) {
+    err << "faultline check: " << a.path << " (" << format << "): " << pe.to_string() << "\n";
+    return 2;
+  }
+  nlohmann::json options;
+  const std::string name = choose(a, h, &options);
+  CheckOutcome o = run_checker(name, options, h);
+  o.result["format"] = format;
+  if (o.result.contains("error")) {
+    err << "faultline check: " << a.path << ": " << o.result["error"].get<std::string>() << "\n";
+  }
+  out << o.result.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  return o.valid == Validity::kTrue ? 0 : o.valid == Validity::kFalse ? 1 : 2;
+}
+
+}  // namespace fl::cli

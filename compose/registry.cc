@@ -1,0 +1,17 @@
+// The one list of system compositions (registry.h). Adding a system: one line below.
+#include "compose/registry.h"
+
+#include "compose/echo/echo.h"
+#include "compose/saga/saga.h"
+
+namespace fl::compose {
+
+void register_all() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  register_echo();
+  register_saga();
+}
+
+}  // namespace fl::compose

@@ -1,0 +1,160 @@
+#include "system/saga/saga_api.h"
+
+#include "system/api/request.h"
+#include "system/io/assert.h"
+#include "system/saga/definition.h"
+
+namespace fl::api {
+namespace {
+
+std::string known_types() {
+  std::string out;
+  for (const auto& t : saga::definition_types()) out += (out.empty() ? "" : ", ") + t;
+  return out;
+}
+
+io::Response create_saga(saga::Orchestrator& orchestrator, Logger& log, const ApiRequest& req) {
+  RequestBody body(req);
+  FieldReader& r = body.fields();
+  saga::StartSagaRequest start;
+  start.type = r.text("type", kMaxIdBytes);
+  const Json data = r.object("data", /*required=*/false);
+  start.idempotency_key =
+      r.text("idempotency_key", saga::kMaxIdempotencyKeyBytes, /*required=*/false);
+  if (auto bad = body.problem()) return *bad;
+  const saga::SagaDefinition* definition = saga::find_definition(start.type);
+  if (definition == nullptr) {
+    return error_response(400,
+                          "unknown saga type '" + start.type + "' (known: " + known_types() + ")");
+  }
+  start.data_json = data.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (start.data_json.size() > saga::kMaxSagaDataBytes) {
+    return error_response(
+        413, "field 'data' larger than " + std::to_string(saga::kMaxSagaDataBytes) + " bytes");
+  }
+  const std::string invalid = definition->validate(start.data_json);
+  if (!invalid.empty()) return error_response(400, "invalid data: " + invalid);
+  auto started = orchestrator.start(start);
+  if (!started.is_ok()) {
+    log.warn("saga not started", {{"type", start.type}, {"error", started.status().to_string()}});
+    return error_from_status(started.status());
+  }
+  const auto& result = started.value();
+  FL_ASSERT(!result.saga_id.empty());
+  log.info(result.created ? "saga started" : "saga exists",
+           {{"saga_id", result.saga_id}, {"type", start.type}});
+  const int status = result.created ? 201 : 200;
+  auto view = orchestrator.get(result.saga_id);
+  if (view.is_ok() && view.value().has_value()) {
+    return json_response(status, saga_json(*view.value()));
+  }
+  // Started, but reading it back failed: the id is what the client needs.
+  return json_response(
+      status, Json{{"saga_id", result.saga_id}, {"type", start.type}, {"status", "running"}});
+}
+
+io::Response list_sagas(saga::Orchestrator& orchestrator, const ApiRequest& req) {
+  std::size_t limit = 0;
+  if (auto bad = read_limit(req, kDefaultListLimit, saga::kMaxListSagas, &limit)) return *bad;
+  auto sagas = orchestrator.list(limit);
+  if (!sagas.is_ok()) return error_from_status(sagas.status());
+  FL_ASSERT_LE(sagas.value().size(), limit);
+  Json items = Json::array();
+  for (const auto& v : sagas.value()) items.push_back(saga_json(v));
+  return json_response(200, Json{{"sagas", items}, {"count", items.size()}, {"limit", limit}});
+}
+
+io::Response get_saga(saga::Orchestrator& orchestrator, const ApiRequest& req) {
+  std::string id;
+  if (auto bad = read_id(req, "id", kMaxIdBytes, "saga id", &id)) return *bad;
+  auto view = orchestrator.get(id);
+  if (!view.is_ok()) return error_from_status(view.status());
+  if (!view.value().has_value()) return error_response(404, "no saga " + id);
+  return json_response(200, saga_json(*view.value()));
+}
+
+}  // namespace
+
+Json saga_json(const saga::SagaView& view) {
+  Json steps = Json::array();
+  for (const auto& s : view.steps) {
+    steps.push_back(Json{{"name", s.name}, {"state", saga::to_string(s.state)}});
+  }
+  Json data = Json::parse(view.data_json, nullptr, /*allow_exceptions=*/false);
+  if (data.is_discarded()) data = view.data_json;  // stored text that is not JSON: show it
+  return Json{{"saga_id", view.saga_id},
+              {"type", view.type},
+              {"status", saga::to_string(view.status)},
+              {"current_step", view.current_step},
+              {"direction", saga::to_string(view.direction)},
+              {"attempt", view.attempt},
+              {"steps", steps},
+              {"data", data},
+              {"error", view.error},
+              {"idempotency_key", view.idempotency_key},
+              {"version", view.version},
+              {"created_at", rfc3339_ms(view.created_wall_ns)},
+              {"updated_at", rfc3339_ms(view.updated_wall_ns)}};
+}
+
+void add_saga_routes(Router& router, saga::Orchestrator& orchestrator, Logger& log) {
+  router.add("POST", "/api/v1/sagas", [&orchestrator, &log](const ApiRequest& req) {
+    return create_saga(orchestrator, log, req);
+  });
+  router.add("GET", "/api/v1/sagas",
+             [&orchestrator](const ApiRequest& req) { return list_sagas(orchestrator, req); });
+  router.add("GET", "/api/v1/sagas/{id}",
+             [&orchestrator](const ApiRequest& req) { return get_saga(orchestrator, req); });
+}
+
+// The orchestrator's saga table and the index of its status column, found by name in the
+// schemas it declares (the table layout is internal to system/saga).
+static bool saga_status_column(std::string* table, std::size_t* column) {
+  for (const auto& schema : saga::Orchestrator::schemas()) {
+    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
+      if (schema.columns[i].name == "status" && schema.columns[i].type == io::ColumnType::kText) {
+        *table = schema.name;
+        *column = i;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator, io::SqlStore& sql) {
+  metrics.add_gauge(
+      "faultline_sagas_since_start", "Sagas started and finished (by state) by this process.",
+      [&orchestrator](std::vector<GaugeSample>* out) {
+        const auto& s = orchestrator.stats();
+        out->push_back({{{"state", "started"}}, static_cast<double>(s.started)});
+        out->push_back({{{"state", "completed"}}, static_cast<double>(s.completed)});
+        out->push_back({{{"state", "compensated"}}, static_cast<double>(s.compensated)});
+        out->push_back({{{"state", "failed"}}, static_cast<double>(s.failed)});
+        out->push_back({{{"state", "recovered"}}, static_cast<double>(s.recovered)});
+        out->push_back({{{"state", "timeouts"}}, static_cast<double>(s.timeouts)});
+        return true;
+      });
+  metrics.add_gauge(
+      "faultline_sagas_unfinished", "Unfinished sagas by state (a scan capped at 10000 rows).",
+      [&sql](std::vector<GaugeSample>* out) {
+        std::string table;
+        std::size_t status_column = 0;
+        if (!saga_status_column(&table, &status_column)) return false;
+        auto tx = sql.begin(io::Isolation::kReadCommitted);
+        if (!tx.is_ok()) return false;
+        for (auto state : {saga::SagaStatus::kRunning, saga::SagaStatus::kCompensating}) {
+          io::ScanSpec spec;
+          spec.limit = io::kMaxScanRows;
+          spec.filters.push_back(
+              {status_column, io::CompareOp::kEq, std::string(saga::to_string(state))});
+          auto rows = tx.value()->scan(table, spec);
+          if (!rows.is_ok()) return false;
+          out->push_back(
+              {{{"state", saga::to_string(state)}}, static_cast<double>(rows.value().size())});
+        }
+        return tx.value()->commit().is_ok();
+      });
+}
+
+}  // namespace fl::api
