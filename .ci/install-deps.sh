@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(cmake g++ make pkg-config clang-format
   libboost-fiber-dev libboost-dev libpq-dev libhiredis-dev librdkafka-dev librapidcheck-dev
-  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtomlplusplus-dev ccache curl jq
+  libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev libtomlplusplus-dev libcli11-dev ccache curl jq
   postgresql-15 redis-server chromium)
 missing=()
 for p in "${pkgs[@]}"; do

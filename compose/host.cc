@@ -39,7 +39,13 @@ ServiceHost::ServiceHost(const ServiceInfo& info, io::Env& env, nlohmann::json o
   if (info.cache) {
     health_.add("redis", api::cache_probe(*env.cache, "faultline:health:" + info.name));
   }
-  if (info.events) health_.add("kafka", api::events_probe(*env.events, kHealthTopic, info.name));
+  if (info.events) {
+    health_.add("kafka", api::events_probe(*env.events, kHealthTopic, info.name));
+    io::EventLog* events = env.events;
+    health_.add_readiness("kafka-consumers", [events]() -> std::string {
+      return events->joined() ? "" : "the consumer group has not assigned partitions yet";
+    });
+  }
 }
 
 ServiceHost::~ServiceHost() = default;

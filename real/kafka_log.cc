@@ -123,10 +123,14 @@ void KafkaLog::close_consumer() {
   constexpr int kMaxPolls = 20000;
   for (int i = 0; i < kMaxPolls && !rd_kafka_consumer_closed(consumer_); ++i) {
     rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 0);
-    if (ev != nullptr)
-      rd_kafka_event_destroy(ev);
-    else
+    if (ev == nullptr) {
       fiber_sleep();
+      continue;
+    }
+    // With a rebalance callback configured, closing delivers the revocation as an event that the
+    // application must answer (the callback is not called here), or the close never ends.
+    if (rd_kafka_event_type(ev) == RD_KAFKA_EVENT_REBALANCE) rd_kafka_assign(consumer_, nullptr);
+    rd_kafka_event_destroy(ev);
   }
   rd_kafka_queue_destroy(q);
   rd_kafka_destroy(consumer_);
@@ -221,6 +225,23 @@ io::Result<io::ProducedAt> KafkaLog::produce(const std::string& topic, const std
   return io::Status::indeterminate(io::ErrorKind::kTimeout, rd_kafka_err2str(d.err));
 }
 
+namespace {
+
+// librdkafka's rebalance callback (runs inside rd_kafka_consumer_poll, on the polling fiber):
+// applies the assignment and notes (in the bool that `opaque` points to) that the group was
+// joined.
+void on_rebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                  rd_kafka_topic_partition_list_t* partitions, void* opaque) {
+  if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+    rd_kafka_assign(rk, partitions);
+    *static_cast<bool*>(opaque) = true;
+  } else {
+    rd_kafka_assign(rk, nullptr);  // revoked: a new assignment follows
+  }
+}
+
+}  // namespace
+
 io::Status KafkaLog::subscribe(const std::string& group, const std::vector<std::string>& topics) {
   if (consumer_ != nullptr)
     return io::Status::failed(io::ErrorKind::kInvalidArgument, "subscribed");
@@ -240,6 +261,8 @@ io::Status KafkaLog::subscribe(const std::string& group, const std::vector<std::
   set(conf, "session.timeout.ms", std::to_string(options_.session_timeout_ms));
   set(conf, "heartbeat.interval.ms", "500");
   set(conf, "fetch.wait.max.ms", std::to_string(options_.fetch_wait_max_ms));
+  rd_kafka_conf_set_opaque(conf, &joined_);
+  rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
   char err[512];
   consumer_ = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
   if (consumer_ == nullptr) return io::Status::failed(io::ErrorKind::kInvalidArgument, err);

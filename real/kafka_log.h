@@ -62,6 +62,7 @@ class KafkaLog final : public io::EventLog {
   io::Result<std::vector<io::EventRecord>> poll(std::size_t max_records,
                                                 io::Deadline deadline) override;
   io::Status commit(const std::map<io::TopicPartition, std::int64_t>& next_offsets) override;
+  bool joined() const override { return consumer_ == nullptr || joined_; }
 
  private:
   io::Result<rd_kafka_t*> producer();
@@ -70,6 +71,7 @@ class KafkaLog final : public io::EventLog {
   KafkaOptions options_;
   rd_kafka_t* producer_ = nullptr;
   rd_kafka_t* consumer_ = nullptr;
+  bool joined_ = false;  // set by the rebalance callback (kafka_log.cc) on the first assignment
 };
 
 // An in-process librdkafka mock cluster (real Kafka protocol over loopback) for tests.

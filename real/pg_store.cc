@@ -49,6 +49,13 @@ io::Status finished_error() {
 
 io::Result<PgRows> PgTransaction::run(const std::string& sql, const pgsql::Params& params) {
   if (finished_ || !conn_) return finished_error();
+  for (const auto& p : params) {
+    if (p && p->find('\0') != std::string::npos) {  // libpq would cut the text short here
+      rollback();
+      return io::Status::failed(io::ErrorKind::kInvalidArgument,
+                                "a text value holds a NUL byte, which PostgreSQL cannot store");
+    }
+  }
   auto res = begin_.empty() ? conn_->exec(sql, params) : conn_->exec_after(begin_, sql, params);
   begin_.clear();
   if (!res.is_ok()) {

@@ -69,7 +69,8 @@ class Sweep {
  private:
   std::vector<std::string> child_args(std::uint64_t seed) const;
   bool launch(std::uint64_t seed);
-  bool collect();  // false: a child rejected the scenario (usage)
+  bool collect();    // false: a child rejected the scenario (usage)
+  void interrupt();  // stops the running children; their seeds are reported as not run
   void progress(bool last);
   int summarise();
   std::string seed_dir(std::uint64_t seed) const {
@@ -86,7 +87,22 @@ class Sweep {
   std::vector<SeedOutcome> done_;
   std::uint64_t failures_ = 0;
   std::string usage_log_;
+  std::vector<std::uint64_t> stopped_;  // seeds whose runs an interrupt stopped
+  bool interrupted_ = false;
 };
+
+void Sweep::interrupt() {
+  interrupted_ = true;
+  std::vector<pid_t> pids;
+  for (const auto& [pid, seed] : running_) {
+    pids.push_back(pid);
+    stopped_.push_back(seed.first);
+  }
+  err_ << "\nfaultline sweep: interrupted (signal " << InterruptGuard::signal_number()
+       << "): stopping " << pids.size() << " run(s)\n";
+  stop_children(pids);
+  running_.clear();
+}
 
 std::vector<std::string> Sweep::child_args(std::uint64_t seed) const {
   std::vector<std::string> a = {"run",    args_.scenario, "--seed", std::to_string(seed),
@@ -113,7 +129,7 @@ bool Sweep::launch(std::uint64_t seed) {
 
 bool Sweep::collect() {
   int code = 0;
-  const pid_t pid = wait_child(&code);
+  const pid_t pid = wait_child(&code, InterruptGuard::interrupted);
   auto it = running_.find(pid);
   if (pid < 0 || it == running_.end()) return true;
   SeedOutcome o;
@@ -155,8 +171,13 @@ int Sweep::run() {
   }
   std::uint64_t next = args_.first_seed;
   bool more = true, ok = true;
+  const InterruptGuard guard;
   constexpr std::uint64_t kMaxIterations = 4 * SweepArgs::kMaxSeeds;
   for (std::uint64_t i = 0; i < kMaxIterations && (more || !running_.empty()); ++i) {
+    if (InterruptGuard::interrupted()) {
+      interrupt();
+      break;
+    }
     while (ok && more && running_.size() < static_cast<std::size_t>(args_.jobs)) {
       ok = launch(next);
       more = next < args_.last_seed;
@@ -199,7 +220,7 @@ int Sweep::summarise() {
                 wall_s, wall_s > 0 ? static_cast<double>(done_.size()) / wall_s : 0.0, per_hour,
                 args_.jobs);
   out_ << "sweep " << args_.scenario << " seeds " << args_.first_seed << ".." << args_.last_seed
-       << " mode " << args_.mode << "\n";
+       << " mode " << args_.mode << (interrupted_ ? " (INTERRUPTED: partial)" : "") << "\n";
   out_ << "  result    seeds\n";
   for (const char* r : {"pass", "fail", "unknown"}) {
     char row[64];
@@ -225,7 +246,10 @@ int Sweep::summarise() {
                             {"last_seed", args_.last_seed},
                             {"jobs", args_.jobs},
                             {"wall_s", wall_s},
-                            {"seeds_per_hour", per_hour}}}};
+                            {"seeds_per_hour", per_hour},
+                            {"interrupted", interrupted_},
+                            {"seeds_done", done_.size()},
+                            {"seeds_stopped", stopped_}}}};
   std::ofstream(fs::path(args_.out_dir) / "sweep.json") << sweep.dump(2) << "\n";
   if (std::string e = reports::write_sweep_index(args_.out_dir, sweep); !e.empty()) {
     err_ << "faultline sweep: index: " << e << "\n";
@@ -233,7 +257,7 @@ int Sweep::summarise() {
     out_ << "index: " << args_.out_dir << "/index.html\n";
   }
   if (counts["fail"] > 0) return kExitFail;
-  return counts["unknown"] > 0 ? kExitHarness : kExitPass;
+  return counts["unknown"] > 0 || interrupted_ ? kExitHarness : kExitPass;
 }
 
 }  // namespace

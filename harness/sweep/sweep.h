@@ -7,7 +7,10 @@
 // DIR/<s>/ (results.json, history, report; the child's output in DIR/<s>/run.log). DIR defaults
 // to store/<scenario stem>. Exit code: 0 only if every seed passed; 1 if any failed; 3 if none
 // failed but some were unknown or the harness failed; 2 on bad arguments (or a scenario the run
-// command rejects: the first child's message is shown).
+// command rejects: the first child's message is shown). Interrupted (SIGINT or SIGTERM to the
+// sweep): the running seeds are stopped (SIGTERM, then SIGKILL after 5 s), and the summary,
+// sweep.json ("interrupted": true, the seeds stopped) and the index cover the seeds done; exit 3
+// unless one of them failed (1). A second signal ends the sweep at once.
 #pragma once
 
 #include <cstdint>

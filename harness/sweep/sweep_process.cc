@@ -1,10 +1,12 @@
 #include "harness/sweep/sweep_process.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 
@@ -57,11 +59,12 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
   return pid;
 }
 
-pid_t wait_child(int* exit_code) {
+pid_t wait_child(int* exit_code, const std::function<bool()>& interrupted) {
   constexpr int kMaxInterrupts = 1000;
   for (int i = 0; i < kMaxInterrupts; ++i) {
     int status = 0;
     const pid_t pid = ::waitpid(-1, &status, 0);
+    if (pid < 0 && errno == EINTR && interrupted && interrupted()) return -1;
     if (pid < 0 && errno == EINTR) continue;
     if (pid < 0) return -1;
     if (WIFEXITED(status)) {
@@ -105,6 +108,57 @@ std::string shell_quote(const std::string& arg) {
     }
   }
   return out + "'";
+}
+
+namespace {
+
+volatile std::sig_atomic_t g_signal = 0;
+struct sigaction g_old_int, g_old_term;
+
+extern "C" void on_interrupt(int signal) {
+  if (g_signal != 0) ::_exit(128 + signal);  // a second signal: stop now
+  g_signal = signal;
+}
+
+}  // namespace
+
+InterruptGuard::InterruptGuard() {
+  g_signal = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_interrupt;
+  sigemptyset(&sa.sa_mask);
+  sa.sa_flags = 0;  // no SA_RESTART: a blocking waitpid returns EINTR
+  ::sigaction(SIGINT, &sa, &g_old_int);
+  ::sigaction(SIGTERM, &sa, &g_old_term);
+}
+
+InterruptGuard::~InterruptGuard() {
+  ::sigaction(SIGINT, &g_old_int, nullptr);
+  ::sigaction(SIGTERM, &g_old_term, nullptr);
+}
+
+bool InterruptGuard::interrupted() { return g_signal != 0; }
+int InterruptGuard::signal_number() { return g_signal; }
+
+int stop_children(const std::vector<pid_t>& pids) {
+  for (pid_t pid : pids) ::kill(pid, SIGTERM);
+  std::vector<pid_t> left = pids;
+  constexpr int kStepMs = 20;
+  for (int waited = 0; !left.empty() && waited < kStopChildrenGraceMs; waited += kStepMs) {
+    std::vector<pid_t> still;
+    for (pid_t pid : left) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == 0) still.push_back(pid);
+    }
+    left = std::move(still);
+    if (!left.empty()) ::usleep(kStepMs * 1000);
+  }
+  for (pid_t pid : left) {
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+  }
+  return static_cast<int>(left.size());
 }
 
 }  // namespace fl::harness

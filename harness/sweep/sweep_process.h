@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,9 +19,28 @@ std::string self_executable();
 pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
                   const std::string& log_path, std::string* error);
 
-// Waits for any child to end. Returns its pid (or -1 when there is none) and sets *exit_code:
-// the exit status, or 128 + signal number when a signal killed it (as a shell reports it).
-pid_t wait_child(int* exit_code);
+// Waits for any child to end. Returns its pid (or -1 when there is none, or when a signal
+// interrupted the wait and `interrupted` says to stop) and sets *exit_code: the exit status, or
+// 128 + signal number when a signal killed it (as a shell reports it).
+pid_t wait_child(int* exit_code, const std::function<bool()>& interrupted = nullptr);
+
+// Until the guard is destroyed, SIGINT and SIGTERM only set a flag (interrupted()) and
+// interrupt blocking waits, so that a sweep or a shrink can stop its children and write what it
+// has. The second signal of either kind ends the process at once.
+class InterruptGuard {
+ public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  static bool interrupted();
+  static int signal_number();
+};
+
+// Asks `pids` to stop (SIGTERM), waits up to kStopChildrenGraceMs for them, then SIGKILLs and
+// reaps what is left. Returns how many had to be killed.
+constexpr int kStopChildrenGraceMs = 5000;
+int stop_children(const std::vector<pid_t>& pids);
 
 // Runs one child to completion; returns its exit code as wait_child does, or -1 if it could not
 // start (with *error set).

@@ -88,9 +88,10 @@ class ServiceProcess {
   int unexpected_exits_ = 0;
 };
 
-// A TCP port on 127.0.0.1 that nobody listens on now, below the kernel's ephemeral range (where
-// connect() and bind(0) take ports, so a killed service can take its port back), drawn from
-// `draw` (any 64-bit values). 0 when none was found.
+// A TCP port on 127.0.0.1 that nobody listens on now, in 26000 up to the kernel's ephemeral
+// range (where connect() and bind(0) take ports, so a killed service can take its port back;
+// apart from the throwaway servers' 20000..25999), drawn from `draw` (any 64-bit values). 0 when
+// none was found.
 std::uint16_t pick_service_port(const std::vector<std::uint16_t>& taken,
                                 const std::function<std::uint64_t()>& draw);
 

@@ -1,6 +1,8 @@
 #include "real/fault/throwaway_servers.h"
 
+#include <signal.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <fstream>
 
@@ -58,6 +60,11 @@ std::unique_ptr<ThrowawayServers> ThrowawayServers::start(const ServersOptions& 
     return nullptr;
   }
   s->dir_ = tmpl;
+  // The sentinel stops the servers if this process dies without doing so (sentinel.sh).
+  *error = run_command("setsid " +
+                       s->script("sentinel.sh " + s->dir_ + " " + std::to_string(::getpid())) +
+                       " < /dev/null > /dev/null 2>&1 & echo $! > " + s->dir_ + "/sentinel.pid");
+  if (!error->empty()) return nullptr;
   const std::string aof = options.redis_appendonly ? "yes" : "no";
   *error = run_command("FL_REDIS_APPENDONLY=" + aof + " " + s->script("start.sh " + s->dir_));
   if (!error->empty()) return nullptr;  // the destructor stops what did start
@@ -81,7 +88,10 @@ ThrowawayServers::~ThrowawayServers() {
     const pid_t pid = read_pid_file(dir_ + pid_file, &ignored);
     if (pid > 0 && process_alive(pid)) (void)resume_pids(process_tree(pid));
   }
+  std::string ignored;
+  const pid_t sentinel = read_pid_file(dir_ + "/sentinel.pid", &ignored);
   (void)run_command(script("stop.sh " + dir_));
+  if (sentinel > 0) ::kill(sentinel, SIGTERM);  // its work is done
 }
 
 std::string ThrowawayServers::script(const std::string& args) const {

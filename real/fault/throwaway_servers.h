@@ -1,7 +1,9 @@
 // ThrowawayServers: a PostgreSQL 15 primary + streaming replica and a Redis on free loopback
 // ports, started by real/servers/start.sh in a fresh temporary directory for one run and stopped
-// (and removed) by the destructor. Also describes them as RealFaultPort nodes: "pg",
-// "pg-replica", "redis", with the replica streaming from "pg".
+// (and removed) by the destructor — or, when this process dies first (interrupted, aborted,
+// killed with SIGKILL), by a sentinel process (real/servers/sentinel.sh) that notices within
+// about half a second: no run leaves a server behind. Also describes them as RealFaultPort nodes:
+// "pg", "pg-replica", "redis", with the replica streaming from "pg".
 //
 // Durability settings and what they mean for kill -9 (see real_fault_port.h):
 //  - PostgreSQL runs with synchronous_commit=on: an acknowledged commit's WAL is written before

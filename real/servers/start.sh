@@ -12,10 +12,11 @@ mkdir -p "$dir"
 chown postgres "$dir" 2>/dev/null || true
 chmod 755 "$dir"
 
-# Below the kernel's ephemeral range, where connect() and bind(0) (e.g. our fault proxies) take
-# ports: a port probed free there may be taken before the server binds it.
-ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-span=$(( ephemeral_low > 21000 ? ephemeral_low - 20000 : 20000 ))
+# 20000..25999: below the kernel's ephemeral range (where connect() and bind(0), e.g. our fault
+# proxies, take ports: a port probed free there may be taken before the server binds it), and
+# apart from the harness' service processes (26000 and up, real/fault/service_process.h) and the
+# shell tests' serve processes (10000..19999), so that one never takes another's port.
+span=6000
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 pick_port() {
   local p

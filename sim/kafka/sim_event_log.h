@@ -67,6 +67,7 @@ class SimEventLog final : public io::EventLog {
   io::Result<std::vector<io::EventRecord>> poll(std::size_t max_records,
                                                 io::Deadline deadline) override;
   io::Status commit(const std::map<io::TopicPartition, std::int64_t>& next_offsets) override;
+  bool joined() const override { return group_.empty() || generation_ > 0; }
 
  private:
   // One request/response with the broker; false if the connection broke (then *sent says

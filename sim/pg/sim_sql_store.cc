@@ -35,6 +35,7 @@ class SimSqlTransaction final : public io::SqlTransaction {
   ~SimSqlTransaction() override { rollback(); }
 
   io::Result<std::optional<io::Row>> get(const std::string& table, const io::Key& key) override {
+    if (io::Status bad = unstorable(key); !bad.is_ok()) return bad;
     if (stale_reads()) {
       return stale_read<std::optional<io::Row>>(
           [&](MvccEngine& db) { return db.get(replica_.tx, table, key); });
@@ -44,11 +45,13 @@ class SimSqlTransaction final : public io::SqlTransaction {
   }
   io::Status insert(const std::string& table, const io::Row& row) override {
     if (read_only_) return read_only_error();
+    if (io::Status bad = unstorable(row); !bad.is_ok()) return bad;
     return status_of(statement<Unit>(
         [&](MvccEngine& db, bool fresh) { return db.insert(tx_, table, row, fresh); }));
   }
   io::Status upsert(const std::string& table, const io::Row& row) override {
     if (read_only_) return read_only_error();
+    if (io::Status bad = unstorable(row); !bad.is_ok()) return bad;
     return status_of(statement<Unit>(
         [&](MvccEngine& db, bool fresh) { return db.upsert(tx_, table, row, fresh); }));
   }
@@ -56,17 +59,27 @@ class SimSqlTransaction final : public io::SqlTransaction {
                           const std::vector<io::Filter>& conditions,
                           const std::vector<io::Assignment>& assignments) override {
     if (read_only_) return read_only_error();
+    std::vector<io::Value> values = key;
+    for (const auto& c : conditions) values.push_back(c.value);
+    for (const auto& a : assignments) values.push_back(a.value);
+    if (io::Status bad = unstorable(values); !bad.is_ok()) return bad;
     return statement<bool>([&](MvccEngine& db, bool fresh) {
       return db.update(tx_, table, key, conditions, assignments, fresh);
     });
   }
   io::Result<bool> remove(const std::string& table, const io::Key& key) override {
     if (read_only_) return read_only_error();
+    if (io::Status bad = unstorable(key); !bad.is_ok()) return bad;
     return statement<bool>(
         [&](MvccEngine& db, bool fresh) { return db.remove(tx_, table, key, fresh); });
   }
   io::Result<std::vector<io::Row>> scan(const std::string& table,
                                         const io::ScanSpec& spec) override {
+    std::vector<io::Value> values;
+    if (spec.from) values.insert(values.end(), spec.from->begin(), spec.from->end());
+    if (spec.until) values.insert(values.end(), spec.until->begin(), spec.until->end());
+    for (const auto& f : spec.filters) values.push_back(f.value);
+    if (io::Status bad = unstorable(values); !bad.is_ok()) return bad;
     if (stale_reads()) {
       return stale_read<std::vector<io::Row>>(
           [&](MvccEngine& db) { return db.scan(replica_.tx, table, spec); });
@@ -78,6 +91,14 @@ class SimSqlTransaction final : public io::SqlTransaction {
   void rollback() override;
 
  private:
+  // A key or filter PostgreSQL could not hold (rows are checked by validate_row): refused, and
+  // the transaction ends as after any failed statement.
+  io::Status unstorable(const std::vector<io::Value>& values) {
+    const std::string why = io::validate_texts(values);
+    if (why.empty()) return io::Status::ok();
+    rollback();
+    return io::Status::failed(io::ErrorKind::kInvalidArgument, why);
+  }
   template <typename T>
   io::Result<T> statement(const std::function<Op<T>(MvccEngine&, bool)>& op);
   // The broken mode's read path: a round trip to the primary's address, answered by the replica.

@@ -11,20 +11,63 @@ void Health::add(std::string dependency, Probe probe) {
   probes_.emplace_back(std::move(dependency), std::move(probe));
 }
 
-io::Response Health::check() const {
+void Health::add_readiness(std::string name, std::function<std::string()> condition) {
+  FL_ASSERT(condition != nullptr);
+  FL_ASSERT_LT(conditions_.size(), kMaxProbes);
+  for (const auto& [n, c] : conditions_) FL_ASSERT_MSG(n != name, "duplicate condition");
+  conditions_.emplace_back(std::move(name), std::move(condition));
+}
+
+Json Health::dependencies(bool* all_ok) const {
   Json deps = Json::object();
-  bool all_ok = true;
+  *all_ok = true;
   for (const auto& [name, probe] : probes_) {
     const io::Status s = probe();
     if (s.is_ok()) {
       deps[name] = Json{{"status", "ok"}};
     } else {
-      all_ok = false;
+      *all_ok = false;
       deps[name] = Json{{"status", "failed"}, {"error", s.to_string()}};
     }
   }
-  Json body{{"service", service_}, {"status", all_ok ? "ok" : "degraded"}, {"dependencies", deps}};
+  return deps;
+}
+
+Json Health::not_ready(bool dependencies_ok) const {
+  Json why = Json::array();
+  if (!dependencies_ok) why.push_back("a dependency does not answer");
+  for (const auto& [name, condition] : conditions_) {
+    const std::string reason = condition();
+    if (!reason.empty()) why.push_back(name + ": " + reason);
+  }
+  return why;
+}
+
+io::Response Health::check() const {
+  bool all_ok = true;
+  Json deps = dependencies(&all_ok);
+  const bool ready = not_ready(all_ok).empty();
+  Json body{{"service", service_},
+            {"status", all_ok ? "ok" : "degraded"},
+            {"live", true},
+            {"ready", ready},
+            {"dependencies", deps}};
   return json_response(all_ok ? 200 : 503, body);
+}
+
+io::Response Health::live() const {
+  return json_response(200, Json{{"service", service_}, {"status", "live"}});
+}
+
+io::Response Health::ready() const {
+  bool all_ok = true;
+  Json deps = dependencies(&all_ok);
+  Json why = not_ready(all_ok);
+  const bool ready = why.empty();
+  Json body{
+      {"service", service_}, {"status", ready ? "ready" : "not ready"}, {"dependencies", deps}};
+  if (!ready) body["not_ready"] = why;
+  return json_response(ready ? 200 : 503, body);
 }
 
 Probe sql_probe(io::SqlStore& sql, std::string table) {

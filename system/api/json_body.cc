@@ -6,7 +6,9 @@ namespace fl::api {
 
 io::Response json_response(int status, const Json& body) {
   FL_ASSERT(status >= 200 && status <= 599);
-  return io::Response{status, body.dump(-1, ' ', false, Json::error_handler_t::replace)};
+  io::Response r{status, body.dump(-1, ' ', false, Json::error_handler_t::replace), {}};
+  r.headers.set("content-type", "application/json");
+  return r;
 }
 
 io::Response error_response(int status, const std::string& message) {
@@ -17,22 +19,25 @@ io::Response error_response(int status, const std::string& message) {
 
 io::Response error_from_status(const io::Status& status) {
   FL_ASSERT(!status.is_ok());
+  io::Response r;
   if (status.is_indeterminate()) {
-    return error_response(504, "outcome unknown (" + status.to_string() +
-                                   "): it may have been applied; retry with the same key");
+    r = error_response(504, std::string("outcome unknown (") + io::to_string(status.kind()) +
+                                "): it may have been applied; retry with the same key");
+  } else if (status.kind() == io::ErrorKind::kInvalidArgument) {
+    return error_response(400, status.message());
+  } else if (status.kind() == io::ErrorKind::kNotFound) {
+    return error_response(404, status.message());
+  } else if (status.kind() == io::ErrorKind::kConstraint) {
+    return error_response(409, status.message());
+  } else if (status.kind() == io::ErrorKind::kInternal) {
+    r = error_response(500, "internal error");
+  } else {
+    r = error_response(503, std::string("unavailable (") + io::to_string(status.kind()) +
+                                "): a dependency did not answer; retry later");
   }
-  switch (status.kind()) {
-    case io::ErrorKind::kInvalidArgument:
-      return error_response(400, status.message());
-    case io::ErrorKind::kNotFound:
-      return error_response(404, status.message());
-    case io::ErrorKind::kConstraint:
-      return error_response(409, status.message());
-    case io::ErrorKind::kInternal:
-      return error_response(500, status.to_string());
-    default:
-      return error_response(503, "unavailable: " + status.to_string());
-  }
+  // What went wrong inside (a database's host, port, error text) is for the log, not clients.
+  r.headers.set(kDetailHeader, status.to_string().substr(0, io::kMaxHeaderValueBytes));
+  return r;
 }
 
 int json_depth(const std::string& text) {
@@ -120,6 +125,10 @@ std::string FieldReader::text(const std::string& name, std::size_t max_bytes, bo
   if (s.empty() || s.size() > max_bytes) {
     fail("field '" + name + "' in " + where_ + " must have 1.." + std::to_string(max_bytes) +
          " bytes");
+    return fallback;
+  }
+  if (s.find('\0') != std::string::npos) {  // PostgreSQL's text cannot hold it (sql_store.h)
+    fail("field '" + name + "' in " + where_ + " must not contain NUL characters");
     return fallback;
   }
   return s;

@@ -23,9 +23,8 @@ using Json = nlohmann::json;
 
 constexpr std::size_t kMaxApiBodyBytes = 64 * 1024;
 constexpr int kMaxJsonDepth = 32;
-constexpr std::size_t kMaxIdBytes = 128;        // ids, skus, keys
-constexpr std::size_t kMaxTextBytes = 4096;     // names, messages
-constexpr std::int64_t kMaxQuantity = 1000000;  // items per sku or per reservation
+constexpr std::size_t kMaxIdBytes = 128;     // ids, skus, keys
+constexpr std::size_t kMaxTextBytes = 4096;  // names, messages
 
 // 200..599 with a JSON body (dumped compactly; invalid UTF-8 is replaced, never thrown).
 io::Response json_response(int status, const Json& body);
@@ -34,8 +33,11 @@ io::Response error_response(int status, const std::string& message);
 
 // Maps a non-ok seam Status to an HTTP error: kInvalidArgument 400, kNotFound 404, kConstraint
 // 409, other failures 503 (retryable) or 500, indeterminate 504 ("may have been applied: retry
-// with the same idempotency key").
+// with the same idempotency key"). A 5xx body names only the kind of failure; the status's own
+// text (which may name a database's host or its error) travels in the kDetailHeader header,
+// which ApiServer logs and removes before the response leaves the service.
 io::Response error_from_status(const io::Status& status);
+inline constexpr const char* kDetailHeader = "x-faultline-detail";
 
 // The nesting depth of a JSON text (brackets outside strings); -1 if brackets do not balance.
 int json_depth(const std::string& text);

@@ -4,7 +4,7 @@
 //
 //   RequestBody body(request);
 //   create.sku = body.fields().text("sku", kMaxSkuBytes);
-//   create.quantity = body.fields().integer("quantity", 0, kMaxQuantity);
+//   create.quantity = body.fields().integer("quantity", 0, kMaxItems);
 //   if (auto bad = body.problem()) return *bad;   // malformed, missing, wrong or extra fields
 //
 // Contract: nothing is half-read: problem() is checked after every read and before anything is

@@ -17,6 +17,23 @@ bool is_capture(const std::string& segment) {
   return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
+bool valid_method(const std::string& method) {
+  if (method.empty() || method.size() > kMaxMethodBytes) return false;
+  for (char c : method) {
+    if (c < 'A' || c > 'Z') return false;
+  }
+  return true;
+}
+
+// Every segment decodes (a "%zz" anywhere is a malformed path, not an unknown one).
+bool segments_decode(const std::vector<std::string>& segments) {
+  std::string decoded;
+  for (const auto& s : segments) {
+    if (!percent_decode(s, false, &decoded)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool percent_decode(const std::string& in, bool plus_is_space, std::string* out) {
@@ -113,15 +130,17 @@ void Router::add(const std::string& method, const std::string& pattern, RouteHan
 }
 
 Routed Router::route(const io::Request& request) const {
+  if (!valid_method(request.method)) return {"unmatched", error_response(400, "malformed method")};
   const std::size_t q = request.path.find('?');
   ApiRequest req;
-  req.method = request.method;
+  req.method = request.method == "HEAD" ? "GET" : request.method;
   req.path = request.path.substr(0, q);
   std::vector<std::string> segments;
-  if (!split_path(req.path, &segments) ||
+  if (!split_path(req.path, &segments) || !segments_decode(segments) ||
       (q != std::string::npos && !parse_query(request.path.substr(q + 1), &req.query))) {
     return {"unmatched", error_response(400, "malformed path or query")};
   }
+  const std::string quoted_path = req.path.substr(0, kMaxQuotedBytes);
   bool path_matched = false;
   for (const auto& r : routes_) {
     if (r.segments.size() != segments.size()) continue;
@@ -138,16 +157,17 @@ Routed Router::route(const io::Request& request) const {
     }
     if (!match) continue;
     path_matched = true;
-    if (r.method != request.method) continue;
+    if (r.method != req.method) continue;
     req.params = std::move(params);
     req.body = request.body;
+    req.headers = request.headers;
     return {r.pattern, r.handler(req)};
   }
   if (path_matched) {
     return {"unmatched",
-            error_response(405, "method " + request.method + " not allowed on " + req.path)};
+            error_response(405, "method " + request.method + " not allowed on " + quoted_path)};
   }
-  return {"unmatched", error_response(404, "no route for " + request.method + " " + req.path)};
+  return {"unmatched", error_response(404, "no route for " + request.method + " " + quoted_path)};
 }
 
 }  // namespace fl::api

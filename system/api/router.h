@@ -5,8 +5,11 @@
 // Query strings ("?limit=10&state=completed") are split into `query` (first value wins).
 // Outcomes of route(): a matching route runs its handler; a path that matches some route but
 // not with this method gets 405; no matching path gets 404; a malformed path (not starting
-// with '/', too long, too many segments, a bad escape) gets 400. Each carries the route's pattern
-// as its metrics label ("unmatched" for 404/405/400) so label sets stay bounded.
+// with '/', too long, too many segments, a bad escape such as "%zz" in any segment) or method
+// (not an HTTP token of at most kMaxMethodBytes) gets 400. HEAD is routed as GET (the transport
+// sends no body). Error texts quote at most kMaxQuotedBytes of the method and path. Each carries
+// the route's pattern as its metrics label ("unmatched" for 404/405/400) so label sets stay
+// bounded.
 #pragma once
 
 #include <functional>
@@ -22,6 +25,8 @@ namespace fl::api {
 constexpr std::size_t kMaxRoutes = 64;
 constexpr std::size_t kMaxPathSegments = 16;
 constexpr std::size_t kMaxQueryParams = 16;
+constexpr std::size_t kMaxMethodBytes = 16;
+constexpr std::size_t kMaxQuotedBytes = 256;
 
 struct ApiRequest {
   std::string method;
@@ -29,6 +34,7 @@ struct ApiRequest {
   std::map<std::string, std::string> params;
   std::map<std::string, std::string> query;
   std::string body;
+  io::Headers headers;  // as received (case-insensitive names)
 };
 
 using RouteHandler = std::function<io::Response(const ApiRequest&)>;

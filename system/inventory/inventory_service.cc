@@ -147,7 +147,8 @@ io::Result<Reservation> confirm_in(io::SqlTransaction& tx, const std::string& id
 
 io::Status check_reserve(const ReserveRequest& req) {
   if (!valid_sku(req.sku)) return invalid("sku: 1..64 characters of [A-Za-z0-9_.-]");
-  if (req.quantity < 1 || req.quantity > kMaxQuantity) return invalid("quantity: 1..1000000000");
+  if (req.quantity < 1 || req.quantity > kMaxQuantity)
+    return invalid("quantity: 1.." + std::to_string(kMaxQuantity));
   if (req.reservation_id.empty() || req.reservation_id.size() > kMaxReservationIdBytes) {
     return invalid("reservation_id: 1..256 bytes");
   }
@@ -186,7 +187,8 @@ std::vector<io::TableSchema> InventoryService::schemas() {
 io::Result<Item> InventoryService::create_item(const CreateItemRequest& req) {
   if (!valid_sku(req.sku)) return invalid("sku: 1..64 characters of [A-Za-z0-9_.-]");
   if (req.name.size() > kMaxNameBytes) return invalid("name: at most 256 bytes");
-  if (req.quantity < 0 || req.quantity > kMaxQuantity) return invalid("quantity: 0..1000000000");
+  if (req.quantity < 0 || req.quantity > kMaxQuantity)
+    return invalid("quantity: 0.." + std::to_string(kMaxQuantity));
   const Item item{req.sku, req.name, req.quantity, 0, 0};
   return saga::transact<Item>(
       *env_.sql, env_.clock, [&](io::SqlTransaction& tx) -> io::Result<Item> {

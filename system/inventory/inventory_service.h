@@ -24,7 +24,7 @@ namespace fl::inventory {
 constexpr std::size_t kMaxSkuBytes = 64;
 constexpr std::size_t kMaxNameBytes = 256;
 constexpr std::size_t kMaxReservationIdBytes = 256;
-constexpr std::int64_t kMaxQuantity = 1'000'000'000;
+constexpr std::int64_t kMaxQuantity = 1'000'000;  // items per sku, and per reservation
 constexpr std::size_t kMaxListItems = 1000;
 
 struct Item {

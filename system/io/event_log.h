@@ -65,6 +65,10 @@ class EventLog {
   // for some to arrive. Also the member's heartbeat.
   virtual Result<std::vector<EventRecord>> poll(std::size_t max_records, Deadline deadline) = 0;
   virtual Status commit(const std::map<TopicPartition, std::int64_t>& next_offsets) = 0;
+  // Whether this member has joined its group: a poll() since subscribe() has been given the
+  // group's assignment (possibly empty: a group may have more members than partitions). True
+  // when it never subscribed (there is nothing to join). Never blocks: readiness probes ask it.
+  virtual bool joined() const = 0;
 };
 
 }  // namespace fl::io

@@ -58,7 +58,18 @@ std::string validate_schema(const TableSchema& schema) {
   return "";
 }
 
+std::string validate_texts(const std::vector<Value>& values) {
+  for (const Value& v : values) {
+    const std::string* text = std::get_if<std::string>(&v);
+    if (text != nullptr && text->find('\0') != std::string::npos) {
+      return "a text value holds a NUL byte, which PostgreSQL cannot store";
+    }
+  }
+  return "";
+}
+
 std::string validate_row(const TableSchema& schema, const Row& row) {
+  if (std::string e = validate_texts(row); !e.empty()) return e;
   if (row.size() != schema.columns.size()) {
     return "row has " + std::to_string(row.size()) + " values, table " + schema.name + " has " +
            std::to_string(schema.columns.size()) + " columns";

@@ -15,7 +15,8 @@
 // Outcomes: every method returns ok, failed or indeterminate (status.h). Error kinds used:
 //  kSerialization (retryable: run the whole transaction again), kConstraint (primary key
 //  conflict, NOT NULL, type), kConnectionLost (the transaction is gone, nothing of it committed),
-//  kNotFound (no such table), kInvalidArgument (a row or filter that does not fit the schema).
+//  kNotFound (no such table), kInvalidArgument (a row or filter that does not fit the schema, or
+//  a text value with a NUL byte, which PostgreSQL cannot store: in a row, a key or a filter).
 //  commit() alone may be indeterminate: the commit may or may not have happened (a lost
 //  acknowledgement). After any non-ok result the transaction is finished: only rollback() and
 //  destruction are allowed.
@@ -64,6 +65,9 @@ struct TableSchema {
 std::string validate_schema(const TableSchema& schema);
 // Checks a row against a schema; returns an error text or "".
 std::string validate_row(const TableSchema& schema, const Row& row);
+// "" or why `values` cannot reach PostgreSQL: its text type cannot hold a NUL byte (libpq would
+// cut the value short there, so two different values would become one).
+std::string validate_texts(const std::vector<Value>& values);
 Key key_of(const TableSchema& schema, const Row& row);
 
 enum class CompareOp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };

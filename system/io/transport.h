@@ -1,28 +1,61 @@
 // Transport: request/response RPC between named nodes, with deadlines.
 //
-// A request is HTTP-shaped (method, path, body) so that the very same Handler serves both the
-// simulated network and real HTTP/1.1 in production. Handlers are plain functions of a request;
-// they run on a fiber of the serving node and may block on the seam (sleep, call other nodes).
+// A request is HTTP-shaped (method, path, headers, body) so that the very same Handler serves
+// both the simulated network and real HTTP/1.1 in production. Handlers are plain functions of a
+// request; they run on a fiber of the serving node and may block on the seam (sleep, call other
+// nodes).
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "system/io/clock.h"
 #include "system/io/status.h"
 
 namespace fl::io {
 
+// Bounds on headers (both modes): count, name and value sizes. A header over them is refused
+// (Headers::set returns false; servers answer 431).
+constexpr std::size_t kMaxHeaders = 32;
+constexpr std::size_t kMaxHeaderNameBytes = 64;
+constexpr std::size_t kMaxHeaderValueBytes = 4096;
+
+// HTTP header fields with case-insensitive names (kept lower-case), in arrival order, bounded.
+// Only the fields a service or client sets travel: Content-Type, Idempotency-Key,
+// Authorization, X-Request-Id and the like; transport-level fields (Host, Content-Length,
+// Connection) are the transport's own.
+class Headers {
+ public:
+  // Sets `name` to `value` (replacing an earlier value). False, and nothing changes, when the
+  // name is not an HTTP token of 1..kMaxHeaderNameBytes, the value holds a control character
+  // or is longer than kMaxHeaderValueBytes, or kMaxHeaders fields are already set.
+  bool set(std::string_view name, std::string_view value);
+  // The value of `name` (any case), or nullptr.
+  const std::string* get(std::string_view name) const;
+  bool erase(std::string_view name);
+  std::size_t size() const { return fields_.size(); }
+  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+  bool operator==(const Headers&) const = default;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;  // lower-case names
+};
+
 struct Request {
-  std::string method = "POST";  // GET, POST, PUT, DELETE
+  std::string method = "POST";  // GET, POST, PUT, DELETE, HEAD
   std::string path;             // "/api/v1/sagas?x=1": path plus optional query
   std::string body;             // JSON text or empty
+  Headers headers;
 };
 
 struct Response {
   int status = 200;  // HTTP status code
-  std::string body;  // JSON text or empty
+  std::string body;  // JSON text (or what the Content-Type header says) or empty
+  Headers headers;
 };
 
 // Bounds on what a Transport carries; bigger requests are refused with kInvalidArgument

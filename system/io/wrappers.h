@@ -137,6 +137,7 @@ class EventLogWrapper : public EventLog {
   Status commit(const std::map<TopicPartition, std::int64_t>& next_offsets) override {
     return target_->commit(next_offsets);
   }
+  bool joined() const override { return target_->joined(); }
 
  private:
   EventLog* target_;

@@ -8,7 +8,7 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxFieldBytes = 200;
-constexpr std::int64_t kMaxOrderQuantity = 1'000'000;
+constexpr std::int64_t kMaxOrderQuantity = 1'000'000;  // as inventory::kMaxQuantity
 constexpr std::int64_t kMaxOrderAmountCents = 1'000'000'000;
 
 io::Status bad(const std::string& what) {

@@ -1,5 +1,7 @@
 #include "system/saga/saga_api.h"
 
+#include <optional>
+
 #include "system/api/request.h"
 #include "system/io/assert.h"
 #include "system/saga/definition.h"
@@ -13,6 +15,30 @@ std::string known_types() {
   return out;
 }
 
+// The Idempotency-Key header (as Stripe's clients send it) or the body's idempotency_key; both
+// given and different is a 400.
+std::optional<io::Response> key_from_header(const ApiRequest& req, std::string* key) {
+  const std::string* header = req.headers.get("idempotency-key");
+  if (header == nullptr) return std::nullopt;
+  if (header->empty() || header->size() > saga::kMaxIdempotencyKeyBytes) {
+    return error_response(400, "header Idempotency-Key must have 1.." +
+                                   std::to_string(saga::kMaxIdempotencyKeyBytes) + " bytes");
+  }
+  if (!key->empty() && *key != *header) {
+    return error_response(400, "the Idempotency-Key header and the body's idempotency_key differ");
+  }
+  *key = *header;
+  return std::nullopt;
+}
+
+// Whether an existing saga was started by the same request (type and data).
+bool same_request(const saga::SagaView& existing, const saga::StartSagaRequest& start) {
+  if (existing.type != start.type) return false;
+  const Json stored = Json::parse(existing.data_json, nullptr, /*allow_exceptions=*/false);
+  const Json asked = Json::parse(start.data_json, nullptr, /*allow_exceptions=*/false);
+  return !stored.is_discarded() && stored == asked;
+}
+
 io::Response create_saga(saga::Orchestrator& orchestrator, Logger& log, const ApiRequest& req) {
   RequestBody body(req);
   FieldReader& r = body.fields();
@@ -22,6 +48,7 @@ io::Response create_saga(saga::Orchestrator& orchestrator, Logger& log, const Ap
   start.idempotency_key =
       r.text("idempotency_key", saga::kMaxIdempotencyKeyBytes, /*required=*/false);
   if (auto bad = body.problem()) return *bad;
+  if (auto bad = key_from_header(req, &start.idempotency_key)) return *bad;
   const saga::SagaDefinition* definition = saga::find_definition(start.type);
   if (definition == nullptr) {
     return error_response(400,
@@ -46,6 +73,11 @@ io::Response create_saga(saga::Orchestrator& orchestrator, Logger& log, const Ap
   const int status = result.created ? 201 : 200;
   auto view = orchestrator.get(result.saga_id);
   if (view.is_ok() && view.value().has_value()) {
+    if (!result.created && !same_request(*view.value(), start)) {
+      return error_response(422, "idempotency key '" + start.idempotency_key +
+                                     "' was used for a different request (saga " + result.saga_id +
+                                     "): use a new key for a new request");
+    }
     return json_response(status, saga_json(*view.value()));
   }
   // Started, but reading it back failed: the id is what the client needs.

@@ -1,6 +1,8 @@
 // The saga orchestrator's HTTP API (port 8080 in the seeds), on the Orchestrator:
 //   POST /api/v1/sagas        {"type": "order_processing", "data": {...}, "idempotency_key"?}
-//                             -> 201 {saga} (200 when the key names an existing saga)
+//                             (or the key in an Idempotency-Key header)
+//                             -> 201 {saga} (200 when the key names an existing saga started
+//                             by the same request; 422 when it names one started by another)
 //   GET  /api/v1/sagas        ?limit=N (1..1000, default 100) -> 200 {"sagas": [...], "count"}
 //   GET  /api/v1/sagas/{id}   -> 200 {saga} | 404
 // A saga: {"saga_id","type","status","current_step","direction","attempt","steps":[{"name",

@@ -6,7 +6,9 @@
 // has a TOML form, fails within a few seeds, and shrink reduces that failure (a smaller
 // reproduction, same failure, within its run budget).
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -110,6 +112,50 @@ TEST_F(SweepCli, FailingSeedsComeWithTheirReproduceCommand) {
   const Ran again =
       faultline(command.substr(std::string("faultline ").size()) + " --out " + out("again"));
   EXPECT_EQ(again.code, 1) << command << "\n" << again.output;
+}
+
+// Whether a process whose command line mentions `text` still runs (zombies excepted).
+bool process_mentioning(const std::string& text) {
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    std::ifstream cmd(e.path() / "cmdline");
+    std::string line;
+    std::getline(cmd, line, '\0');
+    std::string all((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+    if ((line + all).find(text) == std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string s;
+    std::getline(stat, s);
+    const auto close = s.rfind(')');
+    if (close != std::string::npos && s.size() > close + 2 && s[close + 2] != 'Z') return true;
+  }
+  return false;
+}
+
+// SIGINT to the sweep process alone: it stops its children and writes what it has.
+TEST_F(SweepCli, InterruptedSweepStopsItsChildrenAndWritesAPartialSummary) {
+  const std::string dir = out("interrupted");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl(FAULTLINE_BIN, "faultline", "sweep", "saga", "--seeds", "1..400", "--jobs", "2",
+            "--out", dir.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  for (int i = 0; i < 300 && !fs::exists(fs::path(dir) / "3" / "results.json"); ++i) {
+    ::usleep(50 * 1000);
+  }
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  const nlohmann::json sweep = read_json(fs::path(dir) / "sweep.json");
+  ASSERT_TRUE(sweep.is_object());
+  EXPECT_EQ(sweep["summary"]["interrupted"], true);
+  EXPECT_GE(sweep["seeds"].size(), 3u);
+  EXPECT_LT(sweep["seeds"].size(), 400u);
+  EXPECT_TRUE(fs::exists(fs::path(dir) / "index.html"));
+  EXPECT_FALSE(process_mentioning(dir)) << "a child of the sweep outlived it";
 }
 
 // Sweeps a broken-mode scenario; returns the out-dir of its first failing seed ("" if none).
