@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
@@ -183,8 +184,12 @@ bool Parser::token(nlohmann::json* out, ParseError* error) {
   }
   if (t.back() == 'M') t.pop_back();
   char* end = nullptr;
+  errno = 0;
   const double v = std::strtod(t.c_str(), &end);
   if (end != t.c_str() + t.size()) return fail(error, line_, "a number, not " + t);
+  if (errno == ERANGE && std::isinf(v)) {
+    return fail(error, line_, "a number within the range of a double, not " + t);
+  }
   *out = v;
   return true;
 }
@@ -423,6 +428,7 @@ std::string to_edn_line(const Op& op) {
 
 bool read_edn(std::istream& in, History* out, ParseError* error) {
   out->ops.clear();
+  out->format = SourceFormat::kEdn;
   std::ostringstream buf;
   buf << in.rdbuf();
   const std::string text = buf.str();
