@@ -50,6 +50,27 @@ void close_open(std::map<std::int64_t, std::size_t>* open, std::vector<LinOp>* o
 
 }  // namespace
 
+std::string detect_format(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  for (std::size_t no = 1; no <= history::kMaxOps && std::getline(in, line); ++no) {
+    const auto start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos) continue;
+    line = line.substr(start);
+    if (line.rfind("INFO  jepsen.util", 0) == 0) return "porcupine-etcd";
+    if (line[0] == '(' || line[0] == '[' || line[0] == ';' || line[0] == '#') return "edn";
+    if (line.rfind("{:", 0) == 0) {
+      const bool porcupine =
+          line.find(":key ") != std::string::npos &&
+          (line.find(":f :get") != std::string::npos || line.find(":f :put") != std::string::npos ||
+           line.find(":f :append") != std::string::npos);
+      return porcupine ? "porcupine-kv" : "edn";
+    }
+    return "jsonl";
+  }
+  return "jsonl";
+}
+
 bool read_porcupine_etcd(std::istream& in, std::vector<LinOp>* ops, FormatError* error) {
   const std::string prefix = "INFO  jepsen.util - ";
   std::map<std::int64_t, std::size_t> open;

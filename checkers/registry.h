@@ -2,8 +2,12 @@
 // The harness (scenarios/) and `faultline check` call checkers only through this.
 //
 // Names and options (a JSON object; unknown keys are an error):
-//   "linearizable"       {"model": register|cas-register|kv|set|mutex (default: guessed from the
-//                         ops), "failed-cas": evidence|never-happened, "max-steps": N}
+//   "linearizable"       {"model": register|cas-register|kv|set|mutex|multi-register (default:
+//                         guessed from the ops; f "txn" -> multi-register), "failed-cas":
+//                         evidence|never-happened (default: never-happened, Knossos' meaning, for
+//                         a history read from EDN; evidence, Porcupine's, otherwise; the result
+//                         says which in "failed-cas" and why in "failed-cas-from"), "max-steps": N,
+//                         "initial": {register: value} (multi-register's starting values)}
 //   "elle-list-append",  {"expected": read-committed|snapshot-isolation|serializable|
 //   "elle-rw-register"    strict-serializable (default strict-serializable)}: invalid iff an
 //                         anomaly rules out the expected model; every anomaly found is listed,

@@ -32,6 +32,11 @@ bool parse_mops(const nlohmann::json& v, const std::map<std::string, MopKind>& k
       std::string names;
       for (const auto& [name, k] : kinds) names += (names.empty() ? "\"" : ", \"") + name + "\"";
       *error = "micro-ops [f, key, value] with f one of " + names + ", not " + m.dump();
+      if (m.is_array() && !m.empty() && (m[0] == "read" || m[0] == "write")) {
+        *error +=
+            " (Knossos' multi-register micro-ops: check them with --checker linearizable "
+            "--model multi-register)";
+      }
       return false;
     }
     out->push_back(Mop{kind->second, key_text(m[1]), &m[2]});
