@@ -349,6 +349,32 @@ bool parse_forms(const std::string& text, std::vector<nlohmann::json>* forms,
   }
 }
 
+// The 1-based line of the first byte that is not valid UTF-8 (overlong forms, surrogates and
+// code points past U+10FFFF included), or 0 when `s` is valid.
+std::size_t invalid_utf8_line(const std::string& s) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < s.size();) {  // each step consumes at least one byte
+    const auto c = static_cast<unsigned char>(s[i]);
+    line += c == '\n';
+    const std::size_t n = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
+    if (n == 0 || i + n > s.size()) return line;
+    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return line;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return line;
+    i += n;
+  }
+  return 0;
+}
+
 bool keyword_safe(const std::string& s) {
   if (s.empty() || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
   for (char c : s) {
@@ -433,6 +459,9 @@ bool read_edn(std::istream& in, History* out, ParseError* error) {
   buf << in.rdbuf();
   const std::string text = buf.str();
   if (text.size() > kMaxEdnBytes) return fail(error, 1, "a history of at most 2 GiB");
+  // Strings become JSON strings, which must be UTF-8 (dumping one that is not throws).
+  const std::size_t bad = invalid_utf8_line(text);
+  if (bad != 0) return fail(error, bad, "UTF-8 text (Jepsen writes EDN as UTF-8)");
   std::vector<nlohmann::json> forms;
   std::vector<std::size_t> lines, element_lines;
   if (!parse_forms(text, &forms, &lines, &element_lines, error)) return false;

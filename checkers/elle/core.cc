@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "checkers/elle/consistency_model.h"
+
 namespace fl::checkers::elle {
 namespace {
 
@@ -42,46 +44,6 @@ bool parse_mops(const nlohmann::json& v, const std::map<std::string, MopKind>& k
     out->push_back(Mop{kind->second, key_text(m[1]), &m[2]});
   }
   return true;
-}
-
-// What each anomaly class rules out (Adya; Elle's tables). Classes not listed rule out every
-// model (internal inconsistency, duplicate elements, incompatible orders, garbage reads).
-const std::map<std::string, std::vector<std::string>>& rules() {
-  static const std::vector<std::string> rc = {"read-committed",
-                                              "snapshot-isolation",
-                                              "serializable",
-                                              "strict-serializable",
-                                              "strong-session-snapshot-isolation",
-                                              "strong-session-serializable"};
-  static const std::vector<std::string> si = {
-      "snapshot-isolation", "serializable", "strict-serializable",
-      "strong-session-snapshot-isolation", "strong-session-serializable"};
-  static const std::vector<std::string> ser = {"serializable", "strict-serializable",
-                                               "strong-session-serializable"};
-  static const std::vector<std::string> session_si = {
-      "strong-session-snapshot-isolation", "strong-session-serializable", "strict-serializable"};
-  static const std::vector<std::string> session_ser = {"strong-session-serializable",
-                                                       "strict-serializable"};
-  static const std::vector<std::string> rt_si = {"strong-snapshot-isolation",
-                                                 "strict-serializable"};
-  static const std::vector<std::string> rt_ser = {"strict-serializable"};
-  static const std::map<std::string, std::vector<std::string>> r = {
-      {"G1a", rc},
-      {"G1b", rc},
-      {"G1c", rc},
-      {"G-single", si},
-      {"lost-update", si},
-      {"G2-item", ser},
-      {"G0-process", session_si},
-      {"G1c-process", session_si},
-      {"G-single-process", session_si},
-      {"G2-item-process", session_ser},
-      {"G0-realtime", rt_si},
-      {"G1c-realtime", rt_si},
-      {"G-single-realtime", rt_si},
-      {"G2-item-realtime", rt_ser},
-  };
-  return r;
 }
 
 }  // namespace
@@ -165,23 +127,24 @@ std::string Reporter::txn_text(std::size_t id) const {
   return s + "]";
 }
 
+bool is_unknown_type(const std::string& type) {
+  return type == "empty-transaction-graph" || type == "cycle-search-timeout";
+}
+
 void finish(ElleResult* result) {
-  static const std::vector<std::string> all = {"read-uncommitted",
-                                               "read-committed",
-                                               "snapshot-isolation",
-                                               "serializable",
-                                               "strict-serializable",
-                                               "strong-snapshot-isolation",
-                                               "strong-session-snapshot-isolation",
-                                               "strong-session-serializable"};
-  std::set<std::string> out;
+  std::set<std::string> types;
+  bool decided = false;
   for (const auto& [type, n] : result->counts) {
-    auto r = rules().find(type);
-    const auto& models = r == rules().end() ? all : r->second;
-    out.insert(models.begin(), models.end());
+    types.insert(type);
+    decided = decided || !is_unknown_type(type);
   }
-  result->not_models.assign(out.begin(), out.end());
-  result->valid = result->counts.empty() ? Validity::kTrue : Validity::kFalse;
+  result->not_models = impossible_models(types);
+  const Boundary b = boundary(result->not_models);
+  result->weakest_not = b.not_models;
+  result->also_not = b.also_not_models;
+  result->valid = decided                  ? Validity::kFalse
+                  : result->counts.empty() ? Validity::kTrue
+                                           : Validity::kUnknown;
   if (!result->error.empty()) result->valid = Validity::kUnknown;
 }
 
@@ -191,7 +154,8 @@ nlohmann::json ElleResult::to_json() const {
                                             : nlohmann::json(valid == Validity::kTrue)},
       {"anomaly-types", nlohmann::json::array()},
       {"anomaly-counts", counts},
-      {"not", not_models},
+      {"not", weakest_not},
+      {"also-not", also_not},
       {"transactions", transactions},
       {"anomalies", nlohmann::json::array()}};
   for (const auto& [type, n] : counts) j["anomaly-types"].push_back(type);

@@ -90,5 +90,17 @@ TEST(JsonGuard, EdnGivenToTheJsonLinesReaderIsNamed) {
   EXPECT_EQ(h.format, SourceFormat::kJsonLines);
 }
 
+TEST(JsonGuard, EdnThatIsNotUtf8IsRefused) {
+  History h;
+  ParseError e;
+  EXPECT_FALSE(edn("{:process 0, :type :ok, :f :r}\n{:value \"\xff\"}", &h, &e));
+  EXPECT_EQ(e.line, 2u);
+  EXPECT_NE(e.message.find("UTF-8"), std::string::npos) << e.message;
+  EXPECT_FALSE(edn("{:value \"\xc0\xaf\"}", &h, &e));      // overlong '/'
+  EXPECT_FALSE(edn("{:value \"\xed\xa0\x80\"}", &h, &e));  // a surrogate
+  EXPECT_TRUE(edn("{:process 0, :type :ok, :f :r, :value \"h\xc3\xa9 \xf0\x9f\x98\x80\"}", &h, &e))
+      << e.to_string();
+}
+
 }  // namespace
 }  // namespace fl::history
