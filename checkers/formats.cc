@@ -166,6 +166,7 @@ bool read_porcupine_kv(std::istream& in, std::vector<LinOp>* ops, FormatError* e
       return fail(error, no, "{:process P, :type :T, :f :F, :key \"K\", :value V}");
     }
     if (type == ":invoke") {
+      if (open.count(p)) return fail(error, no, "no new invocation while one is open");
       if (f != ":get" && f != ":put" && f != ":append")
         return fail(error, no, ":get, :put, :append");
       LinOp op;

@@ -361,7 +361,17 @@ std::string Model::describe(const LinOp& op) const {
 LinResult check_linearizable(const std::vector<LinOp>& ops, const Model& model,
                              LinOptions options) {
   std::map<std::string, std::vector<std::size_t>> by_key;  // ordered: reports are stable
-  for (std::size_t i = 0; i < ops.size(); ++i) by_key[ops[i].key].push_back(i);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (!ops[i].unknown && ops[i].ret < ops[i].call) {
+      LinResult bad;
+      bad.valid = Validity::kUnknown;
+      bad.key = ops[i].key;
+      bad.error = "op " + std::to_string(i) + " (source " + std::to_string(ops[i].source) +
+                  ") returns before it is called";
+      return bad;
+    }
+    by_key[ops[i].key].push_back(i);
+  }
   // Keys are searched in turns under a growing step budget, so the key that fails most cheaply
   // is found first (a failing history needs only one failing key) and no key's long search
   // starves the others. Searches are resumed, not restarted, so turns cost nothing extra.
@@ -417,7 +427,7 @@ nlohmann::json LinResult::to_json(const std::vector<LinOp>& ops, const Model& mo
   if (valid == Validity::kTrue) return j;
   j["key"] = key;
   if (valid == Validity::kUnknown) {
-    j["reason"] = "search budget exhausted";
+    j["reason"] = error.empty() ? "search budget exhausted" : error;
     return j;
   }
   nlohmann::json lin = nlohmann::json::array();

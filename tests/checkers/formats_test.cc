@@ -39,5 +39,25 @@ TEST(PorcupineReaders, LongLinesAreRefusedAndGoodLinesRead) {
   EXPECT_EQ(ops[0].process, 3);
 }
 
+// Found by fuzz_porcupine_kv: a process invoking twice left its first op with no return, which
+// sorted before its call and crashed the search (a null entry).
+TEST(PorcupineReaders, ASecondInvocationWhileOneIsOpenIsAnError) {
+  std::istringstream kv(
+      "{:process 0, :type :invoke, :f :put, :key \"3\", :value \"x\"}\n"
+      "{:process 0, :type :invoke, :f :get, :key \"3\", :value nil}\n");
+  std::vector<LinOp> ops;
+  FormatError e;
+  EXPECT_FALSE(read_porcupine_kv(kv, &ops, &e));
+  EXPECT_EQ(e.line, 2u);
+  // And the search refuses an op that returns before its call instead of crashing.
+  LinOp op;
+  op.call = 5;
+  op.ret = 2;
+  op.f = "get";
+  const LinResult r = check_linearizable({op}, *make_model("kv"));
+  EXPECT_EQ(r.valid, Validity::kUnknown);
+  EXPECT_NE(r.error.find("returns before it is called"), std::string::npos) << r.error;
+}
+
 }  // namespace
 }  // namespace fl::checkers
