@@ -133,18 +133,18 @@ bool is_unknown_type(const std::string& type) {
 
 void finish(ElleResult* result) {
   std::set<std::string> types;
-  bool decided = false;
+  bool undecided = false;
   for (const auto& [type, n] : result->counts) {
     types.insert(type);
-    decided = decided || !is_unknown_type(type);
+    undecided = undecided || is_unknown_type(type);
   }
   result->not_models = impossible_models(types);
+  // An anomaly that rules out no model (rw-register's unwritten-read) is information only.
+  const bool decided = !result->not_models.empty();
   const Boundary b = boundary(result->not_models);
   result->weakest_not = b.not_models;
   result->also_not = b.also_not_models;
-  result->valid = decided                  ? Validity::kFalse
-                  : result->counts.empty() ? Validity::kTrue
-                                           : Validity::kUnknown;
+  result->valid = decided ? Validity::kFalse : undecided ? Validity::kUnknown : Validity::kTrue;
   if (!result->error.empty()) result->valid = Validity::kUnknown;
 }
 
@@ -165,6 +165,7 @@ nlohmann::json ElleResult::to_json() const {
     j["anomalies"].push_back(std::move(x));
   }
   if (!error.empty()) j["error"] = error;
+  if (edges_dropped != 0) j["edges-dropped"] = edges_dropped;
   return j;
 }
 

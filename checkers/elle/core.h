@@ -42,6 +42,12 @@ struct Txn {
   std::vector<std::int64_t> op_indexes() const;
 };
 
+// Which order edges the cycle search adds to the data dependencies. Elle adds the real-time
+// graph when the expected models prohibit a real-time cycle class (it subsumes process order),
+// else the process graph when they prohibit a process class, else neither; with no expectation
+// both are added.
+enum class OrderEdges { kNone, kProcess, kRealtime, kBoth };
+
 struct Anomaly {
   std::string type;
   std::string explanation;
@@ -63,6 +69,7 @@ struct ElleResult {
   std::vector<std::string> weakest_not;       // Elle's :not: the weakest of those
   std::vector<std::string> also_not;          // Elle's :also-not: the others
   std::string error;                          // malformed history (then unknown)
+  std::size_t edges_dropped = 0;              // inferences beyond a named limit (sound to drop)
   std::size_t transactions = 0;
   bool has(const std::string& type) const { return counts.count(type) != 0; }
   const Anomaly* first(const std::string& type) const;
@@ -93,7 +100,7 @@ class Reporter {
 // finds and reports cycles of every class in cycle_search.h (G0, G1c, G-single, G-nonadjacent,
 // G2-item and their "-process" and "-realtime" variants), "cycle-search-timeout" where a search
 // ran out of budget, and "empty-transaction-graph" when the graph has no edge at all.
-void find_cycles(Graph& g, Reporter& reporter);
+void find_cycles(Graph& g, Reporter& reporter, OrderEdges orders = OrderEdges::kBoth);
 
 // One step of a real-time frontier (the transactions that completed and have no completed
 // real-time successor yet): `id` completed, and `before` (the frontier when it was invoked) are

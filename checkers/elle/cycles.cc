@@ -21,9 +21,12 @@ constexpr std::uint64_t kMaxSearchSteps = 40'000'000;
 // Process order: each process's transactions in invocation order, after an ok one. Real-time
 // order: T1 -> T2 when T1 completed ok before T2 was invoked, kept transitively reduced with
 // Elle's frontier (the ok transactions completed that no later completed one already follows).
-void add_order_edges(Graph& g, const std::vector<Txn>& txns) {
+void add_order_edges(Graph& g, const std::vector<Txn>& txns, OrderEdges orders) {
+  const bool process = orders == OrderEdges::kProcess || orders == OrderEdges::kBoth;
+  const bool realtime = orders == OrderEdges::kRealtime || orders == OrderEdges::kBoth;
   std::map<std::int64_t, std::size_t> last;
   for (const Txn& t : txns) {
+    if (!process) break;
     if (t.type == history::OpType::kFail) continue;
     auto it = last.find(t.process);
     if (it != last.end() && txns[it->second].type == history::OpType::kOk) {
@@ -31,6 +34,7 @@ void add_order_edges(Graph& g, const std::vector<Txn>& txns) {
     }
     last[t.process] = t.id;
   }
+  if (!realtime) return;
   struct Event {
     std::size_t pos, txn;
     bool complete;
@@ -121,8 +125,8 @@ bool search_component(const Graph& g, Reporter& r, const std::vector<std::size_t
 
 }  // namespace
 
-void find_cycles(Graph& g, Reporter& reporter) {
-  add_order_edges(g, reporter.txns());
+void find_cycles(Graph& g, Reporter& reporter, OrderEdges orders) {
+  add_order_edges(g, reporter.txns(), orders);
   bool any_edge = false;
   for (std::size_t n = 0; n < g.size() && !any_edge; ++n) any_edge = !g.out(n).empty();
   if (!any_edge) {

@@ -17,6 +17,7 @@
 
 namespace fl::checkers::elle {
 
-ElleResult check_list_append(const history::History& h);
+// `orders`: which order edges join the data dependencies (core.h).
+ElleResult check_list_append(const history::History& h, OrderEdges orders = OrderEdges::kBoth);
 
 }  // namespace fl::checkers::elle

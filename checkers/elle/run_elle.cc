@@ -2,10 +2,12 @@
 // judge it against the expected consistency model. rw-register also takes Elle's optional
 // version-order assumptions "sequential-keys" and "linearizable-keys" (booleans, default false).
 #include <algorithm>
+#include <set>
 #include <utility>
 
 #include "checkers/checker_impls.h"
 #include "checkers/elle/consistency_model.h"
+#include "checkers/elle/cycle_search.h"
 #include "checkers/elle/list_append.h"
 #include "checkers/elle/rw_register.h"
 
@@ -57,6 +59,20 @@ bool expected_model(const nlohmann::json& options, std::string* expected, CheckO
   return true;
 }
 
+// The order edges Elle would add for `expected` (core.h OrderEdges).
+elle::OrderEdges orders_for(const std::string& expected) {
+  const std::set<std::string> prohibited = elle::prohibited_anomalies({expected});
+  bool realtime = false, process = false;
+  for (const elle::CycleSpec& s : elle::cycle_specs()) {
+    if (prohibited.count(elle::table_name(s.type)) == 0) continue;
+    realtime = realtime || s.variant == elle::Variant::kRealtime;
+    process = process || s.variant == elle::Variant::kProcess;
+  }
+  return realtime  ? elle::OrderEdges::kRealtime
+         : process ? elle::OrderEdges::kProcess
+                   : elle::OrderEdges::kNone;
+}
+
 // Reads the boolean option `name` (absent: false) into *flag.
 bool boolean_option(const nlohmann::json& options, const std::string& name, bool* flag,
                     CheckOutcome* bad) {
@@ -76,7 +92,7 @@ CheckOutcome run_elle_list_append(const nlohmann::json& options, const history::
   std::string expected;
   CheckOutcome bad;
   if (!expected_model(options, &expected, &bad)) return bad;
-  const elle::ElleResult r = elle::check_list_append(h);
+  const elle::ElleResult r = elle::check_list_append(h, orders_for(expected));
   return judge(r, r.to_json(), expected);
 }
 
@@ -87,7 +103,7 @@ CheckOutcome run_elle_rw_register(const nlohmann::json& options, const history::
   elle::RwAssumptions a;
   if (!boolean_option(options, "sequential-keys", &a.sequential_keys, &bad)) return bad;
   if (!boolean_option(options, "linearizable-keys", &a.linearizable_keys, &bad)) return bad;
-  const elle::RwRegisterResult r = elle::check_rw_register(h, a);
+  const elle::RwRegisterResult r = elle::check_rw_register(h, a, orders_for(expected));
   return judge(r, r.to_json(), expected);
 }
 
