@@ -253,6 +253,10 @@ std::set<std::string> prohibited_anomalies(const std::vector<std::string>& ms) {
   return reach(implications().in, direct);
 }
 
+std::set<std::string> anomalies_implying(const std::vector<std::string>& anomalies) {
+  return reach(implications().in, {anomalies.begin(), anomalies.end()});
+}
+
 bool implies(const std::string& a, const std::string& b) {
   return reach(implications().out, {table_name(a)}).count(table_name(b)) != 0;
 }

@@ -44,6 +44,10 @@ Boundary boundary(const std::vector<std::string>& impossible);
 // REQUIRES: known_model for each.
 std::set<std::string> prohibited_anomalies(const std::vector<std::string>& models);
 
+// Anomaly types (Elle's names) whose presence implies one of `anomalies` (Elle's
+// all-anomalies-implying), `anomalies` included.
+std::set<std::string> anomalies_implying(const std::vector<std::string>& anomalies);
+
 // Whether finding `a` implies `b` is present too (our type names; a implies a).
 bool implies(const std::string& a, const std::string& b);
 

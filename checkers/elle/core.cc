@@ -78,7 +78,18 @@ bool collect_txns(const history::History& h, const std::map<std::string, MopKind
       continue;
     }
     auto it = open.find(op.process);
-    if (it == open.end()) return *error = where() + "a completion for an open invocation", false;
+    if (it == open.end()) {
+      // A completion with no invocation (Elle accepts these; its own tests are written so): a
+      // transaction invoked where it completed.
+      Txn t;
+      t.id = txns->size();
+      t.process = op.process;
+      t.invoke_pos = i;
+      t.invoke_index = op.index;
+      if (!parse_mops(op.value, kinds, &t.mops, error)) return *error = where() + *error, false;
+      it = open.emplace(op.process, t.id).first;
+      txns->push_back(std::move(t));
+    }
     Txn& t = (*txns)[it->second];
     open.erase(it);
     t.type = op.type;

@@ -76,7 +76,8 @@ struct ElleResult {
   nlohmann::json to_json() const;
 };
 
-// Parses f:"txn" ops (nemesis ops ignored). `kinds` maps a micro-op name ("append", "w", "r")
+// Parses f:"txn" ops (nemesis ops ignored). A completion with no open invocation is a
+// transaction invoked where it completed. `kinds` maps a micro-op name ("append", "w", "r")
 // to its kind. An ok completion's value replaces the invocation's (reads filled in). On a
 // malformed history returns false with *error naming the line and what was expected.
 bool collect_txns(const history::History& h, const std::map<std::string, MopKind>& kinds,
