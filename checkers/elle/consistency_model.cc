@@ -213,9 +213,10 @@ std::string table_name(const std::string& anomaly) {
   return it == item.end() ? anomaly : it->second;
 }
 
-std::vector<std::string> impossible_models(const std::set<std::string>& anomalies) {
+std::vector<std::string> impossible_models(const std::set<std::string>& anomalies,
+                                           bool elle_names) {
   std::set<std::string> start;
-  for (const std::string& a : anomalies) start.insert(table_name(a));
+  for (const std::string& a : anomalies) start.insert(elle_names ? a : table_name(a));
   const std::set<std::string> implied = reach(implications().out, start);
   std::set<std::string> direct;
   for (const std::string& a : implied) {

@@ -30,8 +30,10 @@ bool known_model(const std::string& model);
 // The name Elle's table knows `anomaly` by (see above).
 std::string table_name(const std::string& anomaly);
 
-// Models ruled out by finding all of `anomalies` (our type names), sorted.
-std::vector<std::string> impossible_models(const std::set<std::string>& anomalies);
+// Models ruled out by finding all of `anomalies` (our type names; Elle's own names as they are
+// when `elle_names`), sorted.
+std::vector<std::string> impossible_models(const std::set<std::string>& anomalies,
+                                           bool elle_names = false);
 
 struct Boundary {
   std::vector<std::string> not_models;       // the weakest impossible models, sorted
