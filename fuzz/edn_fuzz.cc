@@ -1,7 +1,7 @@
 // libFuzzer target for the EDN history reader (history/edn.h): arbitrary bytes must read into a
 // history or an error naming a line, never crash, hang or leak. A history it reads must write
 // back as EDN (to_edn_line) and read again to as many ops; short ones also go through the
-// linearizability checker, which must give a verdict.
+// linearizability checker and both Elle checkers, which must give a verdict.
 #include <sstream>
 
 #include "checkers/registry.h"
@@ -28,6 +28,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (h.ops.size() <= fuzz::kMaxCheckedOps) {
     const auto o = checkers::run_checker("linearizable", {{"max-steps", fuzz::kMaxSearchSteps}}, h);
     fuzz::require(o.result.contains("valid"), "a verdict without valid");
+    // The transactional checkers too, rw-register with every order assumption.
+    const nlohmann::json assume = {{"sequential-keys", true}, {"linearizable-keys", true}};
+    for (const auto& [name, options] : {std::pair{"elle-list-append", nlohmann::json::object()},
+                                        std::pair{"elle-rw-register", assume}}) {
+      const auto e = checkers::run_checker(name, options, h);
+      fuzz::require(e.result.contains("valid"), "an Elle verdict without valid");
+    }
   }
   return 0;
 }
