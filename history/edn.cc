@@ -7,6 +7,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "history/json_guard.h"
+
 namespace fl::history {
 namespace {
 
@@ -347,32 +349,6 @@ bool parse_forms(const std::string& text, std::vector<nlohmann::json>* forms,
     forms->push_back(std::move(v));
     form_lines->push_back(line);
   }
-}
-
-// The 1-based line of the first byte that is not valid UTF-8 (overlong forms, surrogates and
-// code points past U+10FFFF included), or 0 when `s` is valid.
-std::size_t invalid_utf8_line(const std::string& s) {
-  std::size_t line = 1;
-  for (std::size_t i = 0; i < s.size();) {  // each step consumes at least one byte
-    const auto c = static_cast<unsigned char>(s[i]);
-    line += c == '\n';
-    const std::size_t n = c < 0x80         ? 1
-                          : (c >> 5) == 6  ? 2
-                          : (c >> 4) == 14 ? 3
-                          : (c >> 3) == 30 ? 4
-                                           : 0;
-    if (n == 0 || i + n > s.size()) return line;
-    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (std::size_t k = 1; k < n; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) return line;
-      cp = (cp << 6) | (b & 0x3F);
-    }
-    const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return line;
-    i += n;
-  }
-  return 0;
 }
 
 bool keyword_safe(const std::string& s) {

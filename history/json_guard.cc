@@ -75,6 +75,30 @@ std::string scan_json_text(std::string_view text) {
   return "";
 }
 
+std::size_t invalid_utf8_line(std::string_view s) {
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < s.size();) {  // each step consumes at least one byte
+    const auto c = static_cast<unsigned char>(s[i]);
+    line += c == '\n';
+    const std::size_t n = c < 0x80         ? 1
+                          : (c >> 5) == 6  ? 2
+                          : (c >> 4) == 14 ? 3
+                          : (c >> 3) == 30 ? 4
+                                           : 0;
+    if (n == 0 || i + n > s.size()) return line;
+    std::uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if ((b & 0xC0) != 0x80) return line;
+      cp = (cp << 6) | (b & 0x3F);
+    }
+    const std::uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return line;
+    i += n;
+  }
+  return 0;
+}
+
 std::size_t json_depth(const nlohmann::json& v, std::size_t limit) {
   struct Item {
     const nlohmann::json* v;
