@@ -90,7 +90,7 @@ class Model {
 struct LinResult {
   Validity valid = Validity::kTrue;
   std::string error;  // ops the search cannot take (then unknown): one returning before its call
-  std::string key;  // the failing (or undecided) key
+  std::string key;    // the failing (or undecided) key
   // For an invalid key: the ops of the longest prefix that could be linearized, the op that could
   // not be placed after them, and the states that were possible just before it.
   std::vector<std::size_t> linearized;
