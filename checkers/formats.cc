@@ -1,5 +1,6 @@
 #include "checkers/formats.h"
 
+#include <charconv>
 #include <map>
 #include <sstream>
 
@@ -19,13 +20,22 @@ std::vector<std::string> split_ws(const std::string& s) {
   return out;
 }
 
+// A decimal integer that fits 64 bits (std::stoll would throw past that).
+bool parse_int(const std::string& s, std::int64_t* out) {
+  const char* end = s.data() + s.size();
+  const auto [p, ec] = std::from_chars(s.data(), end, *out);
+  return ec == std::errc() && p == end;
+}
 bool is_int(const std::string& s) {
-  if (s.empty() || s.size() > 19) return false;
-  std::size_t i = s[0] == '-' ? 1 : 0;
-  if (i == s.size()) return false;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
+  std::int64_t unused = 0;
+  return parse_int(s, &unused);
+}
+
+// Every line within history::kMaxLineBytes and at most history::kMaxOps lines: the same bounds as
+// our own histories.
+bool bounded(const std::string& line, std::size_t no, FormatError* error) {
+  if (line.size() > history::kMaxLineBytes) return fail(error, no, "a line of at most 1 MiB");
+  if (no > history::kMaxOps) return fail(error, no, "at most 10,000,000 lines");
   return true;
 }
 
@@ -40,12 +50,34 @@ void close_open(std::map<std::int64_t, std::size_t>* open, std::vector<LinOp>* o
 
 }  // namespace
 
+std::string detect_format(const std::string& text) {
+  std::istringstream in(text);
+  std::string line;
+  for (std::size_t no = 1; no <= history::kMaxOps && std::getline(in, line); ++no) {
+    const auto start = line.find_first_not_of(" \t\r");
+    if (start == std::string::npos) continue;
+    line = line.substr(start);
+    if (line.rfind("INFO  jepsen.util", 0) == 0) return "porcupine-etcd";
+    if (line[0] == '(' || line[0] == '[' || line[0] == ';' || line[0] == '#') return "edn";
+    if (line.rfind("{:", 0) == 0) {
+      const bool porcupine =
+          line.find(":key ") != std::string::npos &&
+          (line.find(":f :get") != std::string::npos || line.find(":f :put") != std::string::npos ||
+           line.find(":f :append") != std::string::npos);
+      return porcupine ? "porcupine-kv" : "edn";
+    }
+    return "jsonl";
+  }
+  return "jsonl";
+}
+
 bool read_porcupine_etcd(std::istream& in, std::vector<LinOp>* ops, FormatError* error) {
   const std::string prefix = "INFO  jepsen.util - ";
   std::map<std::int64_t, std::size_t> open;
   std::string line;
   std::int64_t t = 0;
   for (std::size_t no = 1; std::getline(in, line); ++no, ++t) {
+    if (!bounded(line, no, error)) return false;
     if (line.empty()) continue;
     if (line.rfind(prefix, 0) != 0) return fail(error, no, "a line starting \"" + prefix + "\"");
     std::string rest = line.substr(prefix.size());
@@ -53,8 +85,10 @@ bool read_porcupine_etcd(std::istream& in, std::vector<LinOp>* ops, FormatError*
       if (c == '[' || c == ']') c = ' ';
     }
     const auto w = split_ws(rest);
-    if (w.size() < 3 || !is_int(w[0])) return fail(error, no, "PROCESS :TYPE :F VALUE");
-    const std::int64_t proc = std::stoll(w[0]);
+    std::int64_t proc = 0;
+    if (w.size() < 3 || !parse_int(w[0], &proc)) {
+      return fail(error, no, "PROCESS :TYPE :F VALUE (the process a 64-bit integer)");
+    }
     const std::string type = w[1], f = w[2].empty() ? "" : w[2].substr(1);
     if (f != "read" && f != "write" && f != "cas") return fail(error, no, ":read, :write or :cas");
     if (type == ":invoke") {
@@ -106,6 +140,7 @@ bool read_porcupine_kv(std::istream& in, std::vector<LinOp>* ops, FormatError* e
   std::string line;
   std::int64_t t = 0;
   for (std::size_t no = 1; std::getline(in, line); ++no, ++t) {
+    if (!bounded(line, no, error)) return false;
     if (line.empty()) continue;
     // {:process P, :type :T, :f :F, :key "K", :value "V"|nil}
     auto field = [&](const std::string& name, std::string* out) {
@@ -124,13 +159,14 @@ bool read_porcupine_kv(std::istream& in, std::vector<LinOp>* ops, FormatError* e
       return true;
     };
     std::string proc, type, f, key, value;
+    std::int64_t p = 0;
     if (line.front() != '{' || line.back() != '}' || !field("process", &proc) ||
         !field("type", &type) || !field("f", &f) || !field("key", &key) ||
-        !field("value", &value) || !is_int(proc)) {
+        !field("value", &value) || !parse_int(proc, &p)) {
       return fail(error, no, "{:process P, :type :T, :f :F, :key \"K\", :value V}");
     }
-    const std::int64_t p = std::stoll(proc);
     if (type == ":invoke") {
+      if (open.count(p)) return fail(error, no, "no new invocation while one is open");
       if (f != ":get" && f != ":put" && f != ":append")
         return fail(error, no, ":get, :put, :append");
       LinOp op;

@@ -22,6 +22,12 @@ struct FormatError {
   std::string to_string() const { return "line " + std::to_string(line) + ": " + message; }
 };
 
+// The format `faultline check --format auto` should read `text` as: "porcupine-etcd" (lines
+// "INFO  jepsen.util - ..."), "porcupine-kv" ({:process .., :key .., :f :get|:put|:append}),
+// "edn" (a first form starting with '(', '[', "{:", ';' or '#': Jepsen's and Knossos' files), or
+// "jsonl". Looks at the first non-blank line only.
+std::string detect_format(const std::string& text);
+
 bool read_porcupine_etcd(std::istream& in, std::vector<LinOp>* ops, FormatError* error);
 bool read_porcupine_kv(std::istream& in, std::vector<LinOp>* ops, FormatError* error);
 // Pairs invocations with completions by process. ok: returned at its index; fail: definitely did

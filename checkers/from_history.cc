@@ -20,6 +20,11 @@ std::string text(const nlohmann::json& v, bool raw_strings) {
 
 // Splits an op's value into (key, payload) by the conventions in DESIGN.md.
 void split_key(const history::Op& op, bool pair_keys, std::string* key, nlohmann::json* payload) {
+  if (op.f == "txn") {  // multi-register transactions: one object, no key
+    key->clear();
+    *payload = op.value;
+    return;
+  }
   if (op.extra.contains("key")) {
     *key =
         op.extra["key"].is_string() ? op.extra["key"].get<std::string>() : op.extra["key"].dump();
@@ -87,6 +92,8 @@ bool ops_from_history(const history::History& h, FailedCas failed_cas, std::vect
       }
       continue;
     }
+    if (l.f == "txn" && payload.is_array())
+      l.a = text(payload, raw_strings);  // the completion's mops, reads filled
     if (l.f == "read" || l.f == "get") {
       l.exists = !payload.is_null();
       l.out = l.exists ? text(payload, raw_strings) : "";

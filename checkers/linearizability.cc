@@ -4,6 +4,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
@@ -131,6 +132,8 @@ class KeySearch {
   std::uint32_t state_ = 0;
   Entry* e_ = nullptr;
   std::size_t best_depth_ = 0;
+  static constexpr std::size_t kNoBlame = std::numeric_limits<std::size_t>::max();
+  std::size_t blamed_ = kNoBlame;  // the op blocking the deepest configuration, once found
   KeyResult result_;
 };
 
@@ -246,6 +249,7 @@ void KeySearch::try_call() {
       e_ = head_->next;
       if (stack_.size() > best_depth_) {
         best_depth_ = stack_.size();
+        blamed_ = kNoBlame;  // a longer prefix: its own blocking op is still to be found
         result_.best.clear();
         for (const Frame& f : stack_) result_.best.push_back(f.call->op);
       }
@@ -258,10 +262,22 @@ void KeySearch::try_call() {
 
 // Undoes the last linearization (and every forced one below it: the configuration before a
 // forced op fails when the one after it does) and tries the next call after it.
+//
+// Blame: the first return reached at the deepest configuration belongs to an op that could not be
+// linearized after the longest legal prefix (its call is not linearized, or its return would have
+// been lifted); that op, not the return where the empty stack ends the search (often the first
+// op of the history), is the one reported, as Knossos reports it.
 void KeySearch::backtrack() {
+  if (stack_.size() == best_depth_ && blamed_ == kNoBlame) {
+    // A broken invariant is a programmer error; the registry turns the throw into unknown.
+    if (e_->is_call || bits_.test(static_cast<std::uint32_t>(e_->op))) {
+      throw std::logic_error("linearizability: blamed a call or a linearized op");
+    }
+    blamed_ = e_->op;
+  }
   if (stack_.empty()) {
     result_.valid = Validity::kFalse;
-    result_.stuck = e_->op;
+    result_.stuck = blamed_ != kNoBlame ? blamed_ : e_->op;
     return;
   }
   if (stack_.size() == best_depth_ && result_.states.size() < 16)
@@ -345,7 +361,17 @@ std::string Model::describe(const LinOp& op) const {
 LinResult check_linearizable(const std::vector<LinOp>& ops, const Model& model,
                              LinOptions options) {
   std::map<std::string, std::vector<std::size_t>> by_key;  // ordered: reports are stable
-  for (std::size_t i = 0; i < ops.size(); ++i) by_key[ops[i].key].push_back(i);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (!ops[i].unknown && ops[i].ret < ops[i].call) {
+      LinResult bad;
+      bad.valid = Validity::kUnknown;
+      bad.key = ops[i].key;
+      bad.error = "op " + std::to_string(i) + " (source " + std::to_string(ops[i].source) +
+                  ") returns before it is called";
+      return bad;
+    }
+    by_key[ops[i].key].push_back(i);
+  }
   // Keys are searched in turns under a growing step budget, so the key that fails most cheaply
   // is found first (a failing history needs only one failing key) and no key's long search
   // starves the others. Searches are resumed, not restarted, so turns cost nothing extra.
@@ -401,7 +427,7 @@ nlohmann::json LinResult::to_json(const std::vector<LinOp>& ops, const Model& mo
   if (valid == Validity::kTrue) return j;
   j["key"] = key;
   if (valid == Validity::kUnknown) {
-    j["reason"] = "search budget exhausted";
+    j["reason"] = error.empty() ? "search budget exhausted" : error;
     return j;
   }
   nlohmann::json lin = nlohmann::json::array();

@@ -89,7 +89,8 @@ class Model {
 
 struct LinResult {
   Validity valid = Validity::kTrue;
-  std::string key;  // the failing (or undecided) key
+  std::string error;  // ops the search cannot take (then unknown): one returning before its call
+  std::string key;    // the failing (or undecided) key
   // For an invalid key: the ops of the longest prefix that could be linearized, the op that could
   // not be placed after them, and the states that were possible just before it.
   std::vector<std::size_t> linearized;
@@ -103,7 +104,8 @@ struct LinOptions {
   std::uint64_t max_steps = 50'000'000;  // per key; beyond it the key is `unknown`
 };
 
-// Checks `ops` (any order) against `model`, partitioned by LinOp::key.
+// Checks `ops` (any order) against `model`, partitioned by LinOp::key. REQUIRES of each op:
+// ret >= call unless unknown; an op that breaks it makes the result unknown with `error` set.
 LinResult check_linearizable(const std::vector<LinOp>& ops, const Model& model,
                              LinOptions options = {});
 

@@ -116,7 +116,7 @@ std::string canonical_set(const std::string& json_text) {
 }
 
 std::vector<std::string> model_names() {
-  return {"register", "cas-register", "kv", "set", "mutex"};
+  return {"register", "cas-register", "kv", "set", "mutex", "multi-register"};
 }
 
 std::unique_ptr<Model> make_model(const std::string& name) {
@@ -125,6 +125,7 @@ std::unique_ptr<Model> make_model(const std::string& name) {
   if (name == "kv") return std::make_unique<Kv>();
   if (name == "set") return std::make_unique<Set>();
   if (name == "mutex") return std::make_unique<Mutex>();
+  if (name == "multi-register") return make_multi_register(nlohmann::json::object());
   return nullptr;
 }
 

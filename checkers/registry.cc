@@ -21,7 +21,7 @@ struct Entry {
 
 const std::map<std::string, Entry>& registry() {
   static const std::map<std::string, Entry> r = {
-      {"linearizable", {{"model", "failed-cas", "max-steps"}, run_linearizable}},
+      {"linearizable", {{"model", "failed-cas", "max-steps", "initial"}, run_linearizable}},
       {"elle-list-append", {{"expected"}, run_elle_list_append}},
       {"elle-rw-register",
        {{"expected", "sequential-keys", "linearizable-keys"}, run_elle_rw_register}},

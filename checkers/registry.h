@@ -2,14 +2,22 @@
 // The harness (scenarios/) and `faultline check` call checkers only through this.
 //
 // Names and options (a JSON object; unknown keys are an error):
-//   "linearizable"       {"model": register|cas-register|kv|set|mutex (default: guessed from the
-//                         ops), "failed-cas": evidence|never-happened, "max-steps": N}
-//   "elle-list-append",  {"expected": read-committed|snapshot-isolation|serializable|
-//   "elle-rw-register"    strict-serializable (default strict-serializable)}: invalid iff an
-//                         anomaly rules out the expected model; every anomaly found is listed,
-//                         with the models it rules out. "elle-rw-register" also takes
-//                         "sequential-keys" and "linearizable-keys" (bool, default false): Elle's
-//                         version-order assumptions (process / real-time order per key).
+//   "linearizable"       {"model": register|cas-register|kv|set|mutex|multi-register (default:
+//                         guessed from the ops; f "txn" -> multi-register), "failed-cas":
+//                         evidence|never-happened (default: never-happened, Knossos' meaning, for
+//                         a history read from EDN; evidence, Porcupine's, otherwise; the result
+//                         says which in "failed-cas" and why in "failed-cas-from"), "max-steps": N,
+//                         "initial": {register: value} (multi-register's starting values)}
+//   "elle-list-append",  {"expected": a transactional model of Elle's table (read-committed,
+//   "elle-rw-register"    repeatable-read, snapshot-isolation, serializable, strict-serializable,
+//                         the strong-session and strong variants, ...; default
+//                         strict-serializable)}: invalid iff an anomaly found rules out the
+//                         expected model; unknown if the analysis could not decide
+//                         (empty-transaction-graph, cycle-search-timeout) and nothing rules it
+//                         out. Every anomaly found is listed; "not" and "also-not" name the
+//                         models ruled out as Elle does (docs/checkers.md). "elle-rw-register"
+//                         also takes "sequential-keys" and "linearizable-keys" (bool, default
+//                         false): Elle's version-order assumptions (process / real-time order).
 //   "bank"               {"total": N, "negative-allowed": bool}
 //   "set"                {}
 //   "counter"            {}

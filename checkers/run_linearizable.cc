@@ -13,6 +13,7 @@ std::string guess_model(const history::History& h) {
   bool cas = false, kv = false, set = false, mutex = false;
   for (const auto& op : h.ops) {
     if (op.process == history::kNemesisProcess) continue;
+    if (op.f == "txn") return "multi-register";  // Knossos' [:read k v] / [:write k v]
     cas = cas || op.f == "cas";
     kv = kv || op.f == "get" || op.f == "put" || op.f == "append";
     set = set || op.f == "add";
@@ -27,6 +28,13 @@ std::int64_t history_index(const history::History& h, std::size_t source) {
   return h.ops[source - 1].index;
 }
 
+// What a failed operation means unless "failed-cas" says: Knossos' meaning (it did not happen)
+// for Jepsen's EDN files, Porcupine's (a failed cas is evidence that the compare did not match)
+// for our JSON lines and histories built in code. The verdict names the meaning used and why.
+std::string default_failed_cas(const history::History& h) {
+  return h.format == history::SourceFormat::kEdn ? "never-happened" : "evidence";
+}
+
 }  // namespace
 
 CheckOutcome option_error(const std::string& message) {
@@ -38,9 +46,15 @@ CheckOutcome option_error(const std::string& message) {
 
 CheckOutcome run_linearizable(const nlohmann::json& options, const history::History& h) {
   const std::string model_name = options.value("model", std::string());
-  const std::string failed = options.value("failed-cas", std::string("evidence"));
+  if (options.contains("failed-cas") && !options["failed-cas"].is_string()) {
+    return option_error("failed-cas takes evidence or never-happened");
+  }
+  const std::string failed = options.value("failed-cas", default_failed_cas(h));
   if (failed != "evidence" && failed != "never-happened") {
     return option_error("failed-cas takes evidence or never-happened");
+  }
+  if (options.contains("initial") && !options["initial"].is_object()) {
+    return option_error("initial takes a JSON object of register -> value (multi-register)");
   }
   LinOptions lin;
   if (options.contains("max-steps")) {
@@ -69,12 +83,19 @@ CheckOutcome run_linearizable(const nlohmann::json& options, const history::Hist
       if (op.f == "read" && !op.unknown) op.out = canonical_set(op.out);
     }
   }
-  const auto model = make_model(name);
+  const auto model = name == "multi-register"
+                         ? make_multi_register(options.value("initial", nlohmann::json::object()))
+                         : make_model(name);
   const LinResult r = check_linearizable(ops, *model, lin);
   CheckOutcome o;
   o.valid = r.valid;
   o.result = r.to_json(ops, *model);
   o.result["operations"] = ops.size();
+  o.result["failed-cas"] = failed;
+  o.result["failed-cas-from"] =
+      options.contains("failed-cas")
+          ? "the failed-cas option"
+          : std::string("the default for ") + history::to_string(h.format) + " histories";
   nlohmann::json anomalies = nlohmann::json::array();
   if (r.valid == Validity::kFalse) {
     nlohmann::json idx = nlohmann::json::array();
@@ -84,7 +105,13 @@ CheckOutcome run_linearizable(const nlohmann::json& options, const history::Hist
     for (std::size_t i = from; i < r.linearized.size(); ++i) {
       idx.push_back(history_index(h, ops[r.linearized[i]].source));
     }
-    idx.push_back(history_index(h, ops[r.stuck_op].source));
+    // The blamed op: its invocation and, when it completed, its completion (the op Knossos
+    // names), last. ops_from_history keeps positions in h.ops as call and ret.
+    const LinOp& stuck = ops[r.stuck_op];
+    idx.push_back(history_index(h, stuck.source));
+    if (!stuck.unknown && stuck.ret != LinOp::kNever) {
+      idx.push_back(history_index(h, static_cast<std::size_t>(stuck.ret) + 1));
+    }
     anomalies.push_back(
         {{"type", "nonlinearizable"},
          {"explanation", "key '" + r.key + "': " + model->describe(ops[r.stuck_op]) + " (process " +

@@ -70,26 +70,6 @@ std::string fold(const CLI::App& app, const CheckFlags& f, CheckArgs* a) {
   return "";
 }
 
-std::string detect(const std::string& text) {
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    const auto start = line.find_first_not_of(" \t\r");
-    if (start == std::string::npos) continue;
-    line = line.substr(start);
-    if (line.rfind("INFO  jepsen.util", 0) == 0) return "porcupine-etcd";
-    if (line[0] == '[' || line[0] == ';' || line[0] == '#') return "edn";
-    if (line.rfind("{:", 0) == 0) {
-      const bool porcupine =
-          line.find(":key ") != std::string::npos &&
-          (line.find(":f :get") != std::string::npos || line.find(":f :put") != std::string::npos ||
-           line.find(":f :append") != std::string::npos);
-      return porcupine ? "porcupine-kv" : "edn";
-    }
-    return "jsonl";
-  }
-  return "jsonl";
-}
-
 // The checker for a history when none is named: transactions go to Elle, transfers to bank,
 // add/read of elements to set, add/read of numbers to counter, the rest to linearizability.
 std::string default_checker(const history::History& h) {
@@ -182,7 +162,7 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
   std::stringstream buf;
   buf << file.rdbuf();
   const std::string text = buf.str();
-  const std::string format = a.format == "auto" ? detect(text) : a.format;
+  const std::string format = a.format == "auto" ? checkers::detect_format(text) : a.format;
   if (format == "porcupine-etcd" || format == "porcupine-kv") {
     return porcupine(a, format, text, out, err);
   }

@@ -2,9 +2,12 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+
+#include "history/json_guard.h"
 
 namespace fl::history {
 namespace {
@@ -183,8 +186,12 @@ bool Parser::token(nlohmann::json* out, ParseError* error) {
   }
   if (t.back() == 'M') t.pop_back();
   char* end = nullptr;
+  errno = 0;
   const double v = std::strtod(t.c_str(), &end);
   if (end != t.c_str() + t.size()) return fail(error, line_, "a number, not " + t);
+  if (errno == ERANGE && std::isinf(v)) {
+    return fail(error, line_, "a number within the range of a double, not " + t);
+  }
   *out = v;
   return true;
 }
@@ -423,10 +430,14 @@ std::string to_edn_line(const Op& op) {
 
 bool read_edn(std::istream& in, History* out, ParseError* error) {
   out->ops.clear();
+  out->format = SourceFormat::kEdn;
   std::ostringstream buf;
   buf << in.rdbuf();
   const std::string text = buf.str();
   if (text.size() > kMaxEdnBytes) return fail(error, 1, "a history of at most 2 GiB");
+  // Strings become JSON strings, which must be UTF-8 (dumping one that is not throws).
+  const std::size_t bad = invalid_utf8_line(text);
+  if (bad != 0) return fail(error, bad, "UTF-8 text (Jepsen writes EDN as UTF-8)");
   std::vector<nlohmann::json> forms;
   std::vector<std::size_t> lines, element_lines;
   if (!parse_forms(text, &forms, &lines, &element_lines, error)) return false;

@@ -30,8 +30,14 @@ struct Op {
   nlohmann::json extra = nlohmann::json::object();  // every other field, verbatim
 };
 
+// Where a history was read from: its text format decides how some checkers read it (a failed
+// operation means "did not happen" in Jepsen's EDN, as Knossos reads it; see checkers/registry.h).
+enum class SourceFormat { kUnknown, kJsonLines, kEdn };
+const char* to_string(SourceFormat f);
+
 struct History {
   std::vector<Op> ops;
+  SourceFormat format = SourceFormat::kUnknown;  // set by read_jsonl / read_edn
 };
 
 struct ParseError {
@@ -41,10 +47,14 @@ struct ParseError {
 };
 
 // Reads JSON lines (blank lines skipped). On error returns false and fills *error; never throws.
+// Each line is scanned first (json_guard.h): nesting at most kMaxJsonDepth, numbers within 64
+// bits / a double, else an error that says so. A file that starts like EDN ('(', '[', "{:" or
+// ';') gets an error that says to read it as EDN.
 bool read_jsonl(std::istream& in, History* out, ParseError* error);
 // Parses one line's JSON object into an Op (index defaults to the line's position).
 bool parse_op(const std::string& line, std::size_t line_no, Op* op, ParseError* error);
-// The same from a parsed JSON object; errors name `line_no`.
+// The same from a parsed JSON object; errors name `line_no`. A value nested deeper than
+// kMaxJsonDepth is refused (copying it would recurse that deep).
 bool op_from_json(const nlohmann::json& j, std::size_t line_no, Op* op, ParseError* error);
 std::string to_json_line(const Op& op);
 

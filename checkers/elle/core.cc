@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "checkers/elle/consistency_model.h"
+
 namespace fl::checkers::elle {
 namespace {
 
@@ -32,51 +34,16 @@ bool parse_mops(const nlohmann::json& v, const std::map<std::string, MopKind>& k
       std::string names;
       for (const auto& [name, k] : kinds) names += (names.empty() ? "\"" : ", \"") + name + "\"";
       *error = "micro-ops [f, key, value] with f one of " + names + ", not " + m.dump();
+      if (m.is_array() && !m.empty() && (m[0] == "read" || m[0] == "write")) {
+        *error +=
+            " (Knossos' multi-register micro-ops: check them with --checker linearizable "
+            "--model multi-register)";
+      }
       return false;
     }
     out->push_back(Mop{kind->second, key_text(m[1]), &m[2]});
   }
   return true;
-}
-
-// What each anomaly class rules out (Adya; Elle's tables). Classes not listed rule out every
-// model (internal inconsistency, duplicate elements, incompatible orders, garbage reads).
-const std::map<std::string, std::vector<std::string>>& rules() {
-  static const std::vector<std::string> rc = {"read-committed",
-                                              "snapshot-isolation",
-                                              "serializable",
-                                              "strict-serializable",
-                                              "strong-session-snapshot-isolation",
-                                              "strong-session-serializable"};
-  static const std::vector<std::string> si = {
-      "snapshot-isolation", "serializable", "strict-serializable",
-      "strong-session-snapshot-isolation", "strong-session-serializable"};
-  static const std::vector<std::string> ser = {"serializable", "strict-serializable",
-                                               "strong-session-serializable"};
-  static const std::vector<std::string> session_si = {
-      "strong-session-snapshot-isolation", "strong-session-serializable", "strict-serializable"};
-  static const std::vector<std::string> session_ser = {"strong-session-serializable",
-                                                       "strict-serializable"};
-  static const std::vector<std::string> rt_si = {"strong-snapshot-isolation",
-                                                 "strict-serializable"};
-  static const std::vector<std::string> rt_ser = {"strict-serializable"};
-  static const std::map<std::string, std::vector<std::string>> r = {
-      {"G1a", rc},
-      {"G1b", rc},
-      {"G1c", rc},
-      {"G-single", si},
-      {"lost-update", si},
-      {"G2-item", ser},
-      {"G0-process", session_si},
-      {"G1c-process", session_si},
-      {"G-single-process", session_si},
-      {"G2-item-process", session_ser},
-      {"G0-realtime", rt_si},
-      {"G1c-realtime", rt_si},
-      {"G-single-realtime", rt_si},
-      {"G2-item-realtime", rt_ser},
-  };
-  return r;
 }
 
 }  // namespace
@@ -111,7 +78,18 @@ bool collect_txns(const history::History& h, const std::map<std::string, MopKind
       continue;
     }
     auto it = open.find(op.process);
-    if (it == open.end()) return *error = where() + "a completion for an open invocation", false;
+    if (it == open.end()) {
+      // A completion with no invocation (Elle accepts these; its own tests are written so): a
+      // transaction invoked where it completed.
+      Txn t;
+      t.id = txns->size();
+      t.process = op.process;
+      t.invoke_pos = i;
+      t.invoke_index = op.index;
+      if (!parse_mops(op.value, kinds, &t.mops, error)) return *error = where() + *error, false;
+      it = open.emplace(op.process, t.id).first;
+      txns->push_back(std::move(t));
+    }
     Txn& t = (*txns)[it->second];
     open.erase(it);
     t.type = op.type;
@@ -160,23 +138,24 @@ std::string Reporter::txn_text(std::size_t id) const {
   return s + "]";
 }
 
+bool is_unknown_type(const std::string& type) {
+  return type == "empty-transaction-graph" || type == "cycle-search-timeout";
+}
+
 void finish(ElleResult* result) {
-  static const std::vector<std::string> all = {"read-uncommitted",
-                                               "read-committed",
-                                               "snapshot-isolation",
-                                               "serializable",
-                                               "strict-serializable",
-                                               "strong-snapshot-isolation",
-                                               "strong-session-snapshot-isolation",
-                                               "strong-session-serializable"};
-  std::set<std::string> out;
+  std::set<std::string> types;
+  bool undecided = false;
   for (const auto& [type, n] : result->counts) {
-    auto r = rules().find(type);
-    const auto& models = r == rules().end() ? all : r->second;
-    out.insert(models.begin(), models.end());
+    types.insert(type);
+    undecided = undecided || is_unknown_type(type);
   }
-  result->not_models.assign(out.begin(), out.end());
-  result->valid = result->counts.empty() ? Validity::kTrue : Validity::kFalse;
+  result->not_models = impossible_models(types);
+  // An anomaly that rules out no model (rw-register's unwritten-read) is information only.
+  const bool decided = !result->not_models.empty();
+  const Boundary b = boundary(result->not_models);
+  result->weakest_not = b.not_models;
+  result->also_not = b.also_not_models;
+  result->valid = decided ? Validity::kFalse : undecided ? Validity::kUnknown : Validity::kTrue;
   if (!result->error.empty()) result->valid = Validity::kUnknown;
 }
 
@@ -186,7 +165,8 @@ nlohmann::json ElleResult::to_json() const {
                                             : nlohmann::json(valid == Validity::kTrue)},
       {"anomaly-types", nlohmann::json::array()},
       {"anomaly-counts", counts},
-      {"not", not_models},
+      {"not", weakest_not},
+      {"also-not", also_not},
       {"transactions", transactions},
       {"anomalies", nlohmann::json::array()}};
   for (const auto& [type, n] : counts) j["anomaly-types"].push_back(type);
@@ -196,6 +176,7 @@ nlohmann::json ElleResult::to_json() const {
     j["anomalies"].push_back(std::move(x));
   }
   if (!error.empty()) j["error"] = error;
+  if (edges_dropped != 0) j["edges-dropped"] = edges_dropped;
   return j;
 }
 

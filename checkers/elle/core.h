@@ -42,6 +42,12 @@ struct Txn {
   std::vector<std::int64_t> op_indexes() const;
 };
 
+// Which order edges the cycle search adds to the data dependencies. Elle adds the real-time
+// graph when the expected models prohibit a real-time cycle class (it subsumes process order),
+// else the process graph when they prohibit a process class, else neither; with no expectation
+// both are added.
+enum class OrderEdges { kNone, kProcess, kRealtime, kBoth };
+
 struct Anomaly {
   std::string type;
   std::string explanation;
@@ -49,19 +55,29 @@ struct Anomaly {
   std::string cycle;              // "T1 -ww(x)-> T2 -rw(y)-> T1" for cycle anomalies
 };
 
+// Anomaly types that say the analysis could not decide (Elle's unknown-anomaly-types): a history
+// with no dependency, process or real-time edge at all, and a cycle search cut short.
+bool is_unknown_type(const std::string& type);
+
 struct ElleResult {
+  // false if any anomaly was found; else unknown if only is_unknown_type ones (or an error);
+  // else true.
   Validity valid = Validity::kTrue;
   std::vector<Anomaly> anomalies;             // at most kMaxReportedPerClass per type
   std::map<std::string, std::size_t> counts;  // type -> how many were found
-  std::vector<std::string> not_models;        // consistency models ruled out, sorted
+  std::vector<std::string> not_models;        // every consistency model ruled out, sorted
+  std::vector<std::string> weakest_not;       // Elle's :not: the weakest of those
+  std::vector<std::string> also_not;          // Elle's :also-not: the others
   std::string error;                          // malformed history (then unknown)
+  std::size_t edges_dropped = 0;              // inferences beyond a named limit (sound to drop)
   std::size_t transactions = 0;
   bool has(const std::string& type) const { return counts.count(type) != 0; }
   const Anomaly* first(const std::string& type) const;
   nlohmann::json to_json() const;
 };
 
-// Parses f:"txn" ops (nemesis ops ignored). `kinds` maps a micro-op name ("append", "w", "r")
+// Parses f:"txn" ops (nemesis ops ignored). A completion with no open invocation is a
+// transaction invoked where it completed. `kinds` maps a micro-op name ("append", "w", "r")
 // to its kind. An ok completion's value replaces the invocation's (reads filled in). On a
 // malformed history returns false with *error naming the line and what was expected.
 bool collect_txns(const history::History& h, const std::map<std::string, MopKind>& kinds,
@@ -82,9 +98,10 @@ class Reporter {
 };
 
 // Adds process-order and real-time-order edges to `g` (which holds the data dependencies), then
-// finds and reports cycles: G0, G1c, G-single, G2-item from data edges alone, then the same
-// classes suffixed "-process" and "-realtime" for cycles that need those orders.
-void find_cycles(Graph& g, Reporter& reporter);
+// finds and reports cycles of every class in cycle_search.h (G0, G1c, G-single, G-nonadjacent,
+// G2-item and their "-process" and "-realtime" variants), "cycle-search-timeout" where a search
+// ran out of budget, and "empty-transaction-graph" when the graph has no edge at all.
+void find_cycles(Graph& g, Reporter& reporter, OrderEdges orders = OrderEdges::kBoth);
 
 // One step of a real-time frontier (the transactions that completed and have no completed
 // real-time successor yet): `id` completed, and `before` (the frontier when it was invoked) are
@@ -92,7 +109,7 @@ void find_cycles(Graph& g, Reporter& reporter);
 void complete_in_frontier(std::vector<std::size_t>* frontier,
                           const std::vector<std::size_t>& before, std::size_t id);
 
-// Sets not_models from the anomaly classes found and valid from whether any were found.
+// Sets the ruled-out models from the anomaly types found (consistency_model.h) and valid.
 void finish(ElleResult* result);
 
 }  // namespace fl::checkers::elle

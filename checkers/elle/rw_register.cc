@@ -38,7 +38,7 @@ class RwRegister {
   void check_reads();
   void add_edges();
   void add_assumed_edges();
-  void cycles() { find_cycles(graph_, rep_); }
+  void cycles(OrderEdges orders) { find_cycles(graph_, rep_, orders); }
 
  private:
   bool failed(std::size_t t) const { return txns_[t].type == history::OpType::kFail; }
@@ -99,11 +99,14 @@ ReadUse RwRegister::check_read(const Txn& t, const Mop& m, std::uint32_t k, std:
   if (v == nil_) return ReadUse::kVersion;
   const Writer* w = writer(k, v);
   if (w == nullptr) {
-    rep_.add("garbage-read",
+    // As in Elle's rw-register, not an anomaly by itself: the history may not show how the
+    // key got there (an initial state other than nil). Reported, ruling out no model; the
+    // version still counts for the assumed orders.
+    rep_.add("unwritten-read",
              rep_.txn_text(t.id) + " read " + m.value().dump() + " of " + m.key +
-                 ", which no transaction wrote",
+                 ", which no transaction in the history wrote",
              {t.id});
-    return ReadUse::kNone;
+    return ReadUse::kVersion;
   }
   if (w->txn == t.id) {
     rep_.add("internal",
@@ -119,8 +122,12 @@ ReadUse RwRegister::check_read(const Txn& t, const Mop& m, std::uint32_t k, std:
              {t.id, w->txn});
     return ReadUse::kNone;
   }
-  graph_.add(w->txn, t.id, Dep::kWR, k);
-  if (w->last) return ReadUse::kVersion;
+  // Only a transaction's final write of a key is a version others can depend on (Elle's
+  // ext-writes): an intermediate one gets no wr edge, only G1b.
+  if (w->last) {
+    graph_.add(w->txn, t.id, Dep::kWR, k);
+    return ReadUse::kVersion;
+  }
   rep_.add("G1b",
            rep_.txn_text(t.id) + " read " + m.key + " = " + m.value().dump() +
                ", an intermediate write of " + rep_.txn_text(w->txn),
@@ -217,9 +224,7 @@ void RwRegister::assume_order(const VersionEdge& e) {
   if (e.from == nil_) return;
   const Writer* from = writer(e.key, e.from);
   const Writer* to = writer(e.key, e.to);
-  if (from == nullptr || to == nullptr) {
-    throw std::logic_error("rw-register: an assumed order between unwritten versions");
-  }
+  if (to == nullptr) return;  // an unwritten version: no transaction to order after e.from
   const auto add = [&](std::size_t a, std::size_t b, Dep d) {
     if (++assumed_edges_ > kMaxAssumedEdges) {
       ++result_.assumed_edges_dropped;
@@ -227,7 +232,7 @@ void RwRegister::assume_order(const VersionEdge& e) {
     }
     graph_.add(a, b, d, e.key);
   };
-  add(from->txn, to->txn, Dep::kWW);
+  if (from != nullptr) add(from->txn, to->txn, Dep::kWW);
   auto r = readers_.find({e.key, e.from});
   if (r == readers_.end()) return;
   for (std::size_t t : r->second) add(t, to->txn, Dep::kRW);
@@ -235,7 +240,8 @@ void RwRegister::assume_order(const VersionEdge& e) {
 
 void RwRegister::report_incompatible(const std::vector<VersionEdge>& cycle) {
   const std::string& key = graph_.key_name(cycle.front().key);
-  std::string text = key + "'s version order is cyclic:";
+  std::string text = key + "'s version order is cyclic (Elle's cyclic-versions; reported as " +
+                     "incompatible-order before this checker took Elle's name):";
   std::vector<std::size_t> ids;
   for (const VersionEdge& e : cycle) {
     text += " " + values_.value(e.from).dump() + " < " + values_.value(e.to).dump() + " (T" +
@@ -249,7 +255,7 @@ void RwRegister::report_incompatible(const std::vector<VersionEdge>& cycle) {
     text += " " + rep_.txn_text(id) + ";";
   }
   text.pop_back();
-  rep_.add("incompatible-order", text, ids);
+  rep_.add("cyclic-versions", text, ids);
 }
 
 // Version orders from the assumptions, per key: a cyclic key is reported, an acyclic key's
@@ -284,7 +290,8 @@ nlohmann::json RwRegisterResult::to_json() const {
   return j;
 }
 
-RwRegisterResult check_rw_register(const history::History& h, const RwAssumptions& a) {
+RwRegisterResult check_rw_register(const history::History& h, const RwAssumptions& a,
+                                   OrderEdges orders) {
   RwRegisterResult result;
   result.assumptions = a;
   std::vector<Txn> txns;
@@ -296,7 +303,7 @@ RwRegisterResult check_rw_register(const history::History& h, const RwAssumption
       rw.check_reads();
       rw.add_edges();
       if (a.any()) rw.add_assumed_edges();
-      rw.cycles();
+      rw.cycles(orders);
     }
   }
   finish(&result);

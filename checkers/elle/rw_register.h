@@ -12,13 +12,14 @@
 // process order (sequential-keys) or real-time order (linearizable-keys) per key: for each
 // inferred "v1 precedes v2", ww from v1's writer to v2's and rw from v1's readers to v2's writer
 // (Elle's edges between consecutive versions). A key whose inferred version order is cyclic is
-// an "incompatible-order" anomaly naming the transactions whose views conflict; such a key then
-// gets no assumed edges.
-// With process and real-time orders (core.h) cycles are classified as for list-append. Also:
-// G1a (a read of an aborted write), G1b (a read of another transaction's intermediate write),
-// internal inconsistency (a read that disagrees with the transaction's own earlier read or
-// write), garbage reads, lost updates (two committed transactions read the same version of a key
-// and both wrote it).
+// a "cyclic-versions" anomaly (Elle's name) naming the transactions whose views conflict; such a
+// key then gets no assumed edges. With process and real-time orders (core.h) cycles are classified
+// as for list-append. Also: G1a (a read of an aborted write), G1b (a read of another transaction's
+// intermediate write), internal inconsistency (a read that disagrees with the transaction's own
+// earlier read or write), unwritten reads (of a value no transaction wrote: information only, as in
+// Elle, whose rw-register allows initial states the history does not show; ruling out no model; an
+// intermediate write read gets G1b and no wr edge), lost updates (two committed transactions read
+// the same version of a key and both wrote it).
 #pragma once
 
 #include "checkers/elle/core.h"
@@ -40,6 +41,7 @@ struct RwRegisterResult : ElleResult {
   nlohmann::json to_json() const;
 };
 
-RwRegisterResult check_rw_register(const history::History& h, const RwAssumptions& a = {});
+RwRegisterResult check_rw_register(const history::History& h, const RwAssumptions& a = {},
+                                   OrderEdges orders = OrderEdges::kBoth);
 
 }  // namespace fl::checkers::elle

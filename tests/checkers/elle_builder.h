@@ -25,6 +25,10 @@ struct Builder {
     invoke(process, invoked);
     complete(process, mops, type);
   }
+  // A completion with no invocation (as Elle's tests write most histories).
+  void done(std::int64_t process, json mops, history::OpType type = history::OpType::kOk) {
+    push(process, type, mops);
+  }
   void push(std::int64_t process, history::OpType type, json mops) {
     history::Op op;
     op.index = static_cast<std::int64_t>(h.ops.size());
@@ -40,5 +44,9 @@ inline json ap(const char* k, int v) { return json::array({"append", k, v}); }
 inline json rd(const char* k, json v) { return json::array({"r", k, std::move(v)}); }
 inline json wr(const char* k, int v) { return json::array({"w", k, v}); }
 inline json none() { return json::array(); }
+// A read of several elements: rl("x", {1, 2}).
+inline json rl(const char* k, std::initializer_list<int> v) {
+  return json::array({"r", k, json(std::vector<int>(v))});
+}
 
 }  // namespace fl::checkers::elle::testing

@@ -18,6 +18,13 @@
 namespace fl::checkers::elle {
 namespace {
 
+// No anomaly, or (a history too small to relate any two transactions) only Elle's
+// empty-transaction-graph, which makes the verdict unknown rather than valid.
+bool no_anomaly(const ElleResult& r) {
+  return r.valid == Validity::kTrue || (r.counts.size() == 1 && r.has("empty-transaction-graph") &&
+                                        r.valid == Validity::kUnknown);
+}
+
 GenerateOptions random_options() {
   GenerateOptions o;
   o.transactions = *rc::gen::inRange<std::size_t>(1, 150);
@@ -32,7 +39,7 @@ GenerateOptions random_options() {
 RC_GTEST_PROP(ElleProperties, SerializableExecutionsHaveNoAnomalies, ()) {
   const history::History h = generate_list_append(random_options());
   const ElleResult r = check_list_append(h);
-  RC_ASSERT(r.valid == Validity::kTrue);
+  RC_ASSERT(no_anomaly(r));
 }
 
 RC_GTEST_PROP(ElleProperties, AReadFromTheFutureIsCaught, ()) {
@@ -76,13 +83,13 @@ RC_GTEST_PROP(ElleProperties, AReadFromTheFutureIsCaught, ()) {
 RC_GTEST_PROP(ElleProperties, SerializableRegisterExecutionsHaveNoAnomalies, ()) {
   const history::History h = generate_rw_register(random_options());
   const ElleResult r = check_rw_register(h);
-  RC_ASSERT(r.valid == Validity::kTrue);
+  RC_ASSERT(no_anomaly(r));
 }
 
 RC_GTEST_PROP(ElleProperties, SerializableRegisterExecutionsHaveNoAnomaliesUnderAssumptions, ()) {
   const history::History h = generate_rw_register(random_options());
   const RwRegisterResult r = check_rw_register(h, RwAssumptions{true, true});
-  RC_ASSERT(r.valid == Validity::kTrue);
+  RC_ASSERT(no_anomaly(r));
   RC_ASSERT(r.frontier_dropped + r.assumed_edges_dropped == 0u);
 }
 

@@ -65,6 +65,15 @@ TEST(CrossvalPostgres, JudgeRefusesWhatALevelForbids) {
   r.anomalies = {"G2-item", "internal"};  // neither is read skew nor a lost update
   judge_crossval(&r);
   EXPECT_EQ(r.mismatches.size(), 1u);
+  r.anomalies = {"G-single", "G0"};  // a write cycle with sound version orders
+  judge_crossval(&r);
+  EXPECT_EQ(r.mismatches.size(), 1u);
+  r.anomalies = {"G0", "G1c", "incompatible-order"};  // inferred from an overwritten append
+  judge_crossval(&r);
+  EXPECT_TRUE(r.mismatches.empty());
+  r.anomalies = {"G1b", "incompatible-order"};  // needs no version order
+  judge_crossval(&r);
+  EXPECT_EQ(r.mismatches.size(), 1u);
 }
 
 }  // namespace
