@@ -89,6 +89,7 @@ void register_sync() {
   register_sync_service();
   register_sync_system();
   register_sync_workload();
+  register_sync_benchmark();
 }
 
 std::string sync_server_name(int i) { return "sync" + std::to_string(i); }

@@ -37,9 +37,10 @@ checkers::CheckOutcome judge_sync(const history::History& history);
 // Registers the service "sync", the system "sync" and the workload "sync-crdt".
 void register_sync();
 
-// Defined in services.cc, system.cc and workload.cc; called by register_sync() only.
+// Defined in services.cc, system.cc, workload.cc and bench.cc; called by register_sync() only.
 void register_sync_service();
 void register_sync_system();
 void register_sync_workload();
+void register_sync_benchmark();
 
 }  // namespace fl::compose
