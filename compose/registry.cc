@@ -3,6 +3,7 @@
 
 #include "compose/echo/echo.h"
 #include "compose/saga/saga.h"
+#include "compose/sync/sync.h"
 
 namespace fl::compose {
 
@@ -12,6 +13,7 @@ void register_all() {
   done = true;
   register_echo();
   register_saga();
+  register_sync();
 }
 
 }  // namespace fl::compose

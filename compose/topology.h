@@ -43,6 +43,9 @@ struct ServiceNode {
   std::string name;
   std::function<void(io::Env&)> main;
   bool sql = false, cache = false, events = false;
+  // A local disk of its own (io::LocalStore, Env::local) that survives its crashes: simulation
+  // only (a node with one has no process form), for nodes such as offline-first devices.
+  bool local = false;
   std::vector<std::string> process_args;                  // e.g. {"serve", "inventory"}
   std::vector<std::pair<std::string, int>> kafka_topics;  // real mode creates them first
 };

@@ -99,6 +99,20 @@ class ProbedCache final : public io::KvCacheWrapper {
   StepPtr step_;
 };
 
+class ProbedLocal final : public io::LocalStoreWrapper {
+ public:
+  ProbedLocal(io::LocalStore* inner, StepPtr step)
+      : LocalStoreWrapper(inner), step_(std::move(step)) {}
+  io::Status write(const io::LocalBatch& batch) override {
+    io::Status status = target().write(batch);
+    if (status.is_ok()) step_->after("local");
+    return status;
+  }
+
+ private:
+  StepPtr step_;
+};
+
 }  // namespace
 
 ProbedStores probe_stores(io::Env& env, ProbeHook hook, std::function<void()> crash) {
@@ -108,9 +122,11 @@ ProbedStores probe_stores(io::Env& env, ProbeHook hook, std::function<void()> cr
   if (env.sql != nullptr) out.sql = std::make_unique<ProbedSql>(env.sql, step);
   if (env.events != nullptr) out.events = std::make_unique<ProbedEvents>(env.events, step);
   if (env.cache != nullptr) out.cache = std::make_unique<ProbedCache>(env.cache, step);
+  if (env.local != nullptr) out.local = std::make_unique<ProbedLocal>(env.local, step);
   if (out.sql) env.sql = out.sql.get();
   if (out.events) env.events = out.events.get();
   if (out.cache) env.cache = out.cache.get();
+  if (out.local) env.local = out.local.get();
   return out;
 }
 

@@ -1,8 +1,9 @@
 // Probes on a service node's stores: decorators (system/io/wrappers.h) of io::SqlStore,
-// io::EventLog and io::KvCache that report each durable step boundary of the node — each COMMIT
-// that returned ok or indeterminate, each produce that returned, each cache write that returned
-// — to a hook, which may crash the node right there. The crash-point enumeration
-// (crash_points.h) uses them to crash a node exactly after its n-th durable step.
+// io::EventLog, io::KvCache and io::LocalStore that report each durable step boundary of the
+// node — each COMMIT that returned ok or indeterminate, each produce that returned, each cache
+// write that returned, each local-disk write that returned ok — to a hook, which may crash the node
+// right there. The crash-point enumeration (crash_points.h) uses them to crash a node exactly after
+// its n-th durable step.
 //
 // Fault model: none by themselves; they forward every call unchanged, then ask the hook. When the
 // hook says "crash", the probe crashes the node through `crash` and yields on the node's Tasks,
@@ -17,7 +18,7 @@
 
 namespace fl::harness {
 
-// Returns true to crash the node now (kind: "commit" | "produce" | "cache").
+// Returns true to crash the node now (kind: "commit" | "produce" | "cache" | "local").
 using ProbeHook = std::function<bool(const char* kind)>;
 
 // The probed stores of one node incarnation (owns the decorators; the inner stores outlive it).
@@ -25,6 +26,7 @@ struct ProbedStores {
   std::unique_ptr<io::SqlStore> sql;
   std::unique_ptr<io::KvCache> cache;
   std::unique_ptr<io::EventLog> events;
+  std::unique_ptr<io::LocalStore> local;
 };
 
 // Wraps every store `env` has and points `env` at the wrappers. `crash` crashes the node (the

@@ -12,6 +12,7 @@
 #include "real/fault/service_process.h"
 #include "real/fault/throwaway_servers.h"
 #include "real/fiber_runtime.h"
+#include "real/file_local_store.h"
 #include "real/kafka_log.h"
 #include "real/node_runtime.h"
 #include "real/pg_store.h"
@@ -32,6 +33,7 @@ struct RealClientSlot {
   std::unique_ptr<real::PgStore> sql;
   std::unique_ptr<real::RedisCache> cache;
   std::unique_ptr<real::KafkaLog> events;
+  std::unique_ptr<real::FileLocalStore> local;
 };
 
 std::string psql_settings(std::uint16_t port, const std::string& settings) {
@@ -321,6 +323,13 @@ io::Env& RealRuntime::client_env(int client) {
     slot->events = std::make_unique<real::KafkaLog>(ko);
     slot->env.events = slot->events.get();
   }
+  // The client's own disk (devices the workload plays keep their local replicas there), in the
+  // run's servers directory, which is removed with the servers.
+  std::string error;
+  slot->local = real::FileLocalStore::open(
+      servers_->dir() + "/local/client-" + std::to_string(client), &error);
+  FL_ASSERT_MSG(slot->local != nullptr, error);
+  slot->env.local = slot->local.get();
   io::Env& env = slot->env;
   clients_.emplace(client, std::move(slot));
   return env;

@@ -7,6 +7,7 @@
 #include "harness/durable_probes.h"
 #include "harness/runtime.h"
 #include "sim/kafka/sim_event_log.h"
+#include "sim/local_disk.h"
 #include "sim/pg/sim_sql_store.h"
 #include "sim/redis/sim_redis.h"
 #include "sim/sim_fault_port.h"
@@ -21,6 +22,7 @@ struct Sessions {
   std::unique_ptr<sim::pg::SimSqlStore> sql;
   std::unique_ptr<sim::redis::SimKvCache> cache;
   std::unique_ptr<sim::kafka::SimEventLog> events;
+  std::unique_ptr<sim::SimLocalStore> local;
   ProbedStores probes;
 };
 
@@ -75,7 +77,7 @@ class SimRuntime final : public Runtime {
       if (sim_.find_node(service.name) >= 0) return "duplicate node name '" + service.name + "'";
       const int node = sim_.add_node(service.name, service.main);
       sim_.set_node_setup(node, [this, service](int n, io::Env& env) {
-        return attach(n, env, service.sql, service.cache, service.events, service.name);
+        return attach(n, env, service, service.name);
       });
       targets_.push_back(node);
     }
@@ -107,6 +109,11 @@ class SimRuntime final : public Runtime {
     slot->env.sql = slot->sessions.sql.get();
     slot->env.cache = slot->sessions.cache.get();
     slot->env.events = slot->sessions.events.get();
+    // The harness never crashes, so a client's disk is a plain simulated one (devices that the
+    // workload plays itself keep their local replicas there).
+    slot->sessions.local = std::make_unique<sim::SimLocalStore>(
+        &sim_, &disks_.disk("client-" + std::to_string(client)));
+    slot->env.local = slot->sessions.local.get();
     io::Env& env = slot->env;
     clients_.emplace(client, std::move(slot));
     return env;
@@ -166,13 +173,17 @@ class SimRuntime final : public Runtime {
     return s;
   }
 
-  std::shared_ptr<void> attach(int node, io::Env& env, bool sql, bool cache, bool events,
+  std::shared_ptr<void> attach(int node, io::Env& env, const ServiceNode& service,
                                const std::string& name) {
     auto owned = std::make_shared<Sessions>(
-        sessions(node, env.random, sql, cache, events, name, &env.clock));
+        sessions(node, env.random, service.sql, service.cache, service.events, name, &env.clock));
     env.sql = owned->sql.get();
     env.cache = owned->cache.get();
     env.events = owned->events.get();
+    if (service.local) {
+      owned->local = std::make_unique<sim::SimLocalStore>(&sim_, &disks_.disk(name));
+      env.local = owned->local.get();
+    }
     if (options_.durable_step_hook) {
       owned->probes = probe_stores(
           env, [this, name](const char* kind) { return options_.durable_step_hook(name, kind); },
@@ -199,6 +210,7 @@ class SimRuntime final : public Runtime {
   std::unique_ptr<sim::pg::PgCluster> pg_;
   std::unique_ptr<sim::redis::RedisServer> redis_;
   std::unique_ptr<sim::kafka::KafkaBroker> kafka_;
+  sim::SimLocalDisks disks_;  // nodes' local disks: a crash keeps them
   std::vector<int> targets_;
   std::unique_ptr<sim::SimFaultPort> faults_;
   io::Env* harness_env_ = nullptr;

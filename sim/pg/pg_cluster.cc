@@ -85,6 +85,7 @@ void PgCluster::start_server(int node, io::Env& env) {
     sim_->trace().note(sim_->now_ns(),
                        "pg recover " + s.name + " to csn " + std::to_string(s.flushed_csn));
   }
+  s.ready_incarnation = env.tasks.incarnation();
   wake(s);  // sessions of the old incarnation find their connection gone
   if (!options_.synchronous_commit) {
     env.tasks.spawn("pg-wal-writer", [this, node, &env] { flush_loop(node, env); });

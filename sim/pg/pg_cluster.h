@@ -67,6 +67,10 @@ class PgCluster {
     MvccEngine engine;
     Csn flushed_csn = 0;
     bool fenced = false;
+    // The incarnation whose crash recovery has run: until then the server accepts no connection
+    // ("the database system is starting up"), so no transaction begins on the engine that
+    // recovery is about to replace.
+    std::uint64_t ready_incarnation = 0;
     std::vector<FiberRef> waiters;  // sessions waiting on a row lock or for replication
   };
   Server& server_at(int node);

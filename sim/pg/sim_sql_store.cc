@@ -276,7 +276,8 @@ io::Result<std::unique_ptr<io::SqlTransaction>> SimSqlStore::begin(io::Isolation
   s.check_alive();
   const int server = server_ >= 0 ? server_ : cluster_->primary();
   if (!s.is_up(server) || cluster_->fenced(server) || s.network().blocked(client_, server) ||
-      s.network().blocked(server, client_)) {
+      s.network().blocked(server, client_) ||
+      cluster_->server_at(server).ready_incarnation != s.incarnation(server)) {
     return io::Status::failed(io::ErrorKind::kConnectionLost,
                               "could not connect to " + s.node_name(server), true);
   }

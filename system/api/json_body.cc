@@ -178,6 +178,32 @@ Json FieldReader::object(const std::string& name, bool required) {
   return *v;
 }
 
+Json FieldReader::array(const std::string& name, std::size_t max_items, bool required) {
+  const Json* v = find(name, required);
+  if (v == nullptr) return Json::array();
+  if (!v->is_array()) {
+    fail("field '" + name + "' in " + where_ + " must be an array");
+    return Json::array();
+  }
+  if (v->size() > max_items) {
+    fail("field '" + name + "' in " + where_ + " must have at most " + std::to_string(max_items) +
+         " items");
+    return Json::array();
+  }
+  return *v;
+}
+
+Json FieldReader::value(const std::string& name, bool required) {
+  read_.insert(name);
+  if (!ok()) return Json();
+  const auto it = object_.find(name);
+  if (it == object_.end()) {
+    if (required) fail("missing field '" + name + "' in " + where_);
+    return Json();
+  }
+  return *it;
+}
+
 void FieldReader::no_other_fields() {
   if (!ok()) return;
   for (auto it = object_.begin(); it != object_.end(); ++it) {

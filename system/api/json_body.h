@@ -60,6 +60,10 @@ class FieldReader {
                        bool required = true, std::int64_t fallback = 0);
   // A nested object (a copy); an empty object when absent and optional.
   Json object(const std::string& name, bool required = true);
+  // A nested array of at most max_items items (a copy); an empty array when absent and optional.
+  Json array(const std::string& name, std::size_t max_items, bool required = true);
+  // Any JSON value (a copy, null allowed when present); null when absent and optional.
+  Json value(const std::string& name, bool required = true);
 
   // Fails if the object has a field no reader asked for. Call after the reads.
   void no_other_fields();

@@ -6,6 +6,7 @@
 #include "system/io/clock.h"
 #include "system/io/event_log.h"
 #include "system/io/kv_cache.h"
+#include "system/io/local_store.h"
 #include "system/io/random.h"
 #include "system/io/sql_store.h"
 #include "system/io/tasks.h"
@@ -22,6 +23,7 @@ struct Env {
   SqlStore* sql = nullptr;
   KvCache* cache = nullptr;
   EventLog* events = nullptr;
+  LocalStore* local = nullptr;  // the node's own disk (local_store.h), where it has one
 };
 
 }  // namespace fl::io

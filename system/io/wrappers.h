@@ -15,6 +15,7 @@
 #include "system/io/clock.h"
 #include "system/io/event_log.h"
 #include "system/io/kv_cache.h"
+#include "system/io/local_store.h"
 #include "system/io/sql_store.h"
 #include "system/io/tasks.h"
 #include "system/io/transport.h"
@@ -141,6 +142,23 @@ class EventLogWrapper : public EventLog {
 
  private:
   EventLog* target_;
+};
+
+class LocalStoreWrapper : public LocalStore {
+ public:
+  explicit LocalStoreWrapper(LocalStore* target) : target_(target) { FL_ASSERT(target != nullptr); }
+  LocalStore& target() { return *target_; }
+
+  Result<std::optional<std::string>> get(const std::string& key) override {
+    return target_->get(key);
+  }
+  Result<LocalEntries> scan(const std::string& prefix, std::size_t limit) override {
+    return target_->scan(prefix, limit);
+  }
+  Status write(const LocalBatch& batch) override { return target_->write(batch); }
+
+ private:
+  LocalStore* target_;
 };
 
 class ClockWrapper : public Clock {
