@@ -2,6 +2,7 @@
 #include "compose/registry.h"
 
 #include "compose/echo/echo.h"
+#include "compose/events/events.h"
 #include "compose/saga/saga.h"
 
 namespace fl::compose {
@@ -12,6 +13,7 @@ void register_all() {
   done = true;
   register_echo();
   register_saga();
+  register_events();
 }
 
 }  // namespace fl::compose

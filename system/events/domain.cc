@@ -75,8 +75,9 @@ Decision decide_order(const std::string& type, const Json& state, const Json& da
   }
   if (!is_kind(state, "order")) return refuse("no order with this id");
   const std::string status = state.value("status", "");
+  const std::string now = " (it is " + status + ")";
   if (type == "AddItems") {
-    if (status != "created") return refuse("items can only be added to a created order");
+    if (status != "created") return refuse("items can only be added to a created order" + now);
     if (state.at("items").size() + data.at("items").size() > kMaxItemsPerOrder) {
       return refuse("an order holds at most " + std::to_string(kMaxItemsPerOrder) + " items");
     }
@@ -85,17 +86,17 @@ Decision decide_order(const std::string& type, const Json& state, const Json& da
     return emit(std::move(out));
   }
   if (type == "ConfirmOrder") {
-    if (status != "created") return refuse("only a created order can be confirmed");
+    if (status != "created") return refuse("only a created order can be confirmed" + now);
     if (state.at("items").empty()) return refuse("an order needs an item to be confirmed");
     return emit({{"OrderConfirmed", Json::object()}});
   }
   if (type == "ShipOrder") {
-    if (status != "confirmed") return refuse("only a confirmed order can be shipped");
+    if (status != "confirmed") return refuse("only a confirmed order can be shipped" + now);
     return emit({{"OrderShipped", Json::object()}});
   }
   FL_ASSERT_EQ(type, "CancelOrder");
   if (status != "created" && status != "confirmed") {
-    return refuse("a " + status + " order cannot be cancelled");
+    return refuse("an order cannot be cancelled" + now);
   }
   return emit({{"OrderCancelled", {{"reason", data.value("reason", "")}}}});
 }
