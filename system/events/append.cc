@@ -11,7 +11,6 @@ namespace {
 constexpr std::int64_t kConflictBackoffNs = 2 * io::kNsPerMs;
 constexpr std::int64_t kConflictBackoffMaxNs = 100 * io::kNsPerMs;
 constexpr int kMaxClaimAttempts = 16;  // the no-expected-version bug's re-reads of the head
-constexpr int kMaxDrawAttempts = 16;   // the sequence bug's draws
 
 io::Status conflict(const std::string& why) {
   return io::Status::failed(io::ErrorKind::kSerialization, "conflict: " + why, true);
@@ -307,11 +306,10 @@ io::Result<AppendOutcome> EventStore::commit_append(io::SqlTransaction& tx,
   return out;
 }
 
-// The counter's head and clock with its row lock held until COMMIT (store.h). With the sequence
-// bug: `count` positions drawn in a transaction of their own, committed at once.
-io::Result<EventStore::Positions> EventStore::take_positions(io::SqlTransaction& tx,
-                                                             std::int64_t count) {
-  if (options_.bugs.sequence_position_reader) return draw_positions(count);
+// The counter's head and clock, with its row lock held until the transaction ends: an
+// unconditional UPDATE waits for the previous holder's COMMIT or ROLLBACK, then the read sees
+// what it committed.
+io::Result<CounterRow> EventStore::lock_counter(io::SqlTransaction& tx) {
   const std::string token = env_.tasks.node_name() + "/" +
                             std::to_string(env_.tasks.incarnation()) + "/" +
                             std::to_string(++lock_tokens_);
@@ -319,29 +317,31 @@ io::Result<EventStore::Positions> EventStore::take_positions(io::SqlTransaction&
       tx.update(kCounterTable, {std::string(kCounterKey)}, {}, {{kCounterLockedBy, token}});
   if (!locked.is_ok()) return locked.status();
   if (!locked.value()) return corrupt("no counter row (init() did not run)");
-  auto c = read_counter(tx);
+  return read_counter(tx);
+}
+
+// Positions for `count` events (store.h). With the sequence bug: drawn in a transaction of
+// their own, committed at once, like nextval() of a PostgreSQL sequence.
+io::Result<EventStore::Positions> EventStore::take_positions(io::SqlTransaction& tx,
+                                                             std::int64_t count) {
+  if (options_.bugs.sequence_position_reader) return draw_positions(count);
+  auto c = lock_counter(tx);
   if (!c.is_ok()) return c.status();
   return Positions{c.value().head + 1, std::max(env_.clock.wall_ns(), c.value().clock_ns + 1)};
 }
 
 io::Result<EventStore::Positions> EventStore::draw_positions(std::int64_t count) {
-  for (int attempt = 0; attempt < kMaxDrawAttempts; ++attempt) {
-    auto begun = env_.sql->begin(io::Isolation::kReadCommitted);
-    if (!begun.is_ok()) return begun.status();
-    io::SqlTransaction& seq = *begun.value();
-    auto now = read_counter(seq);
-    if (!now.is_ok()) return now.status();
-    const CounterRow c = now.value();
-    const std::int64_t ts0 = std::max(env_.clock.wall_ns(), c.clock_ns + 1);
-    auto drawn = seq.update(kCounterTable, {std::string(kCounterKey)},
-                            {{kCounterHead, io::CompareOp::kEq, c.head}},
-                            {{kCounterHead, c.head + count}, {kCounterClock, ts0 + count - 1}});
-    if (!drawn.is_ok()) return drawn.status();
-    if (!drawn.value()) continue;  // another draw won: draw again
-    if (io::Status s = seq.commit(); !s.is_ok()) return s;
-    return Positions{c.head + 1, ts0};
-  }
-  return conflict("sequence contended");
+  auto begun = env_.sql->begin(io::Isolation::kReadCommitted);
+  if (!begun.is_ok()) return begun.status();
+  io::SqlTransaction& seq = *begun.value();
+  auto c = lock_counter(seq);
+  if (!c.is_ok()) return c.status();
+  const std::int64_t ts0 = std::max(env_.clock.wall_ns(), c.value().clock_ns + 1);
+  auto drawn = seq.update(kCounterTable, {std::string(kCounterKey)}, {},
+                          {{kCounterHead, c.value().head + count}, {kCounterClock, ts0 + count - 1}});
+  if (!drawn.is_ok()) return drawn.status();
+  if (io::Status s = seq.commit(); !s.is_ok()) return s;
+  return Positions{c.value().head + 1, ts0};
 }
 
 }  // namespace fl::events

@@ -170,6 +170,7 @@ class EventStore {
   io::Result<AppendOutcome> commit_append(io::SqlTransaction& tx, const CommandRequest& command,
                                           const std::string& kind, AggregateView before,
                                           const Decision& decision);
+  io::Result<CounterRow> lock_counter(io::SqlTransaction& tx);
   io::Result<Positions> take_positions(io::SqlTransaction& tx, std::int64_t count);
   io::Result<Positions> draw_positions(std::int64_t count);  // the sequence bug only
   io::Status fence_clock(std::int64_t at_ns);
