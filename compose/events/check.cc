@@ -17,9 +17,8 @@ namespace {
 using nlohmann::json;
 
 bool same_event(const events::StoredEvent& a, const events::StoredEvent& b) {
-  return a.aggregate_id == b.aggregate_id && a.version == b.version &&
-         a.position == b.position && a.type == b.type && a.data == b.data &&
-         a.command_id == b.command_id && a.ts_ns == b.ts_ns;
+  return a.aggregate_id == b.aggregate_id && a.version == b.version && a.position == b.position &&
+         a.type == b.type && a.data == b.data && a.command_id == b.command_id && a.ts_ns == b.ts_ns;
 }
 
 void check_log(const LogIndex& ix, EventsJudged* j) {
@@ -209,8 +208,7 @@ std::string describe_event(const events::StoredEvent& e) {
 std::optional<json> LogIndex::state_at(const std::string& aggregate, std::int64_t version) const {
   if (version == 0) return json();
   const auto it = states.find(aggregate);
-  if (version < 0 || it == states.end() ||
-      version > static_cast<std::int64_t>(it->second.size())) {
+  if (version < 0 || it == states.end() || version > static_cast<std::int64_t>(it->second.size())) {
     return std::nullopt;
   }
   return it->second[static_cast<std::size_t>(version) - 1];
@@ -239,9 +237,9 @@ LogIndex index_log(const EventsFinalState& state) {
     json current;
     bool broken = false;
     for (const auto* e : stream) {
-      auto next = broken ? std::nullopt
-                         : events::apply_event(current, e->type,
-                                               json::parse(e->data, nullptr, false));
+      auto next = broken
+                      ? std::nullopt
+                      : events::apply_event(current, e->type, json::parse(e->data, nullptr, false));
       broken = !next;
       current = next ? *next : json();
       out.push_back(current);
@@ -269,8 +267,8 @@ checkers::CheckOutcome judge_event_store(const history::History& h) {
     if (op.f == "final-read" && op.type == history::OpType::kOk) final_read = &op;
   }
   EventsFinalState state;
-  const std::string bad =
-      final_read == nullptr ? "no final-read completed" : final_state_from_json(final_read->value, &state);
+  const std::string bad = final_read == nullptr ? "no final-read completed"
+                                                : final_state_from_json(final_read->value, &state);
   if (!bad.empty()) {
     out.valid = checkers::Validity::kUnknown;
     out.result = {{"valid", "unknown"}, {"error", bad}};

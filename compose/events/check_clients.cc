@@ -19,8 +19,8 @@
 namespace fl::compose {
 namespace {
 
-using nlohmann::json;
 using history::OpType;
+using nlohmann::json;
 
 bool is_completion(const history::Op& op, const char* f) {
   return op.process != history::kNemesisProcess && op.type != OpType::kInvoke && op.f == f;
@@ -48,8 +48,8 @@ void check_command(const history::Op& op, const LogIndex& ix, EventsJudged* j) {
     const json& expected = v.value("expected_version", json());
     if (v.value("outcome", "") == "appended" && expected.is_number_integer() &&
         first != expected.get<std::int64_t>() + 1) {
-      j->problem("command " + id + " expected version " + expected.dump() +
-                 " but appended at " + std::to_string(first) + " " + op_ref(op));
+      j->problem("command " + id + " expected version " + expected.dump() + " but appended at " +
+                 std::to_string(first) + " " + op_ref(op));
     }
   } else if (op.type == OpType::kFail && ix.commands.count(id) != 0) {
     j->problem("command " + id + " was refused definitely (" + v.value("outcome", "") +
@@ -80,8 +80,8 @@ void check_stream_read(const history::Op& op, const LogIndex& ix, EventsJudged* 
         there ? stream->second[static_cast<std::size_t>(version) - 1] : nullptr;
     if (s == nullptr || s->position != e.at(0).get<std::int64_t>() ||
         s->type != e.at(2).get<std::string>() ||
-        json::parse(s->data, nullptr, false) != json::parse(e.at(3).get<std::string>(), nullptr,
-                                                             false)) {
+        json::parse(s->data, nullptr, false) !=
+            json::parse(e.at(3).get<std::string>(), nullptr, false)) {
       j->problem("stream read of " + agg + " returned " + e.dump().substr(0, 200) +
                  ", which the log does not hold (events are immutable) " + op_ref(op));
     }
@@ -131,8 +131,8 @@ void check_page(int s, const Page& p, const LogIndex& ix, EventsJudged* j) {
     const std::int64_t pos = e.at(0).get<std::int64_t>();
     if (want != ix.by_position.end() && want->first < pos) {
       j->problem("subscriber " + std::to_string(s) + " skipped " + describe_event(*want->second) +
-                 ": it read after " + std::to_string(p.after) + " up to " +
-                 std::to_string(last) + " (op " + std::to_string(p.op_index) + ")");
+                 ": it read after " + std::to_string(p.after) + " up to " + std::to_string(last) +
+                 " (op " + std::to_string(p.op_index) + ")");
       return;
     }
     const bool same = want != ix.by_position.end() && want->first == pos &&
@@ -166,8 +166,8 @@ void check_subscribers(const history::History& h, const LogIndex& ix, EventsJudg
     if (op.type != OpType::kOk) continue;
     const int s = op.value.value("subscriber", -1);
     if (is_completion(op, "subscribe")) {
-      pages[s].push_back({op.value.value("after", std::int64_t{0}), op.value.at("events"),
-                          op.index});
+      pages[s].push_back(
+          {op.value.value("after", std::int64_t{0}), op.value.at("events"), op.index});
     } else if (is_completion(op, "final-subscribe")) {
       for (const auto& p : op.value.at("pages")) {
         pages[s].push_back({p.value("after", std::int64_t{0}), p.at("events"), op.index});
@@ -180,8 +180,8 @@ void check_subscribers(const history::History& h, const LogIndex& ix, EventsJudg
     std::int64_t reached = 0;
     for (const Page& p : list) {
       if (p.after != reached) {
-        j->problem("subscriber " + std::to_string(s) + " resumed after " +
-                   std::to_string(p.after) + " but had reached " + std::to_string(reached));
+        j->problem("subscriber " + std::to_string(s) + " resumed after " + std::to_string(p.after) +
+                   " but had reached " + std::to_string(reached));
       }
       if (p.events.empty()) continue;
       check_page(s, p, ix, j);
@@ -214,22 +214,23 @@ void check_time_travel(const history::History& h, const LogIndex& ix, EventsJudg
     }
     const std::int64_t got = a.value("position", std::int64_t{-1});
     if (got != p) {
-      j->problem("time travel to " + question + " answered as of position " +
-                 std::to_string(got) + "; by the store's commit order it is " +
-                 std::to_string(p) + " " + op_ref(op));
+      j->problem("time travel to " + question + " answered as of position " + std::to_string(got) +
+                 "; by the store's commit order it is " + std::to_string(p) + " " + op_ref(op));
     }
     const std::int64_t k = ix.version_at_position(agg, got);
     const auto want = ix.state_at(agg, k);
     if (!want || a.value("version", std::int64_t{-1}) != k || a.value("state", json()) != *want) {
       j->problem("time travel to " + question + " returned version " +
-                 a.value("version", json()).dump() + " " + a.value("state", json()).dump().substr(0, 160) +
+                 a.value("version", json()).dump() + " " +
+                 a.value("state", json()).dump().substr(0, 160) +
                  ", the fold of the events at or before position " + std::to_string(got) +
                  " is version " + std::to_string(k) + " " + op_ref(op));
     }
     const auto [first, fresh] = answers.emplace(question, a);
     if (!fresh && first->second != a) {
-      j->problem("time travel to " + question + " is not stable: " + first->second.dump().substr(0, 160) +
-                 " then " + a.dump().substr(0, 160) + " " + op_ref(op));
+      j->problem("time travel to " + question +
+                 " is not stable: " + first->second.dump().substr(0, 160) + " then " +
+                 a.dump().substr(0, 160) + " " + op_ref(op));
     }
     ++checked;
   }
@@ -258,8 +259,8 @@ void check_published(const history::History& h, const LogIndex& ix, EventsJudged
   for (const auto& [id, stream] : ix.streams) {
     const auto at = reached.count(id) ? reached.at(id) : 0;
     if (at < static_cast<std::int64_t>(stream.size()) && reported.insert(id).second) {
-      j->problem("Kafka: " + id + " was published up to version " + std::to_string(at) +
-                 " of " + std::to_string(stream.size()));
+      j->problem("Kafka: " + id + " was published up to version " + std::to_string(at) + " of " +
+                 std::to_string(stream.size()));
     }
   }
 }

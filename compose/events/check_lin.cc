@@ -79,8 +79,8 @@ checkers::CheckOutcome judge_stream_linearizable(const history::History& h) {
     return out;
   }
   // Pair each command/read completion with its invocation, then emit both translated.
-  std::map<std::int64_t, std::size_t> open;           // process -> index of its invocation
-  std::map<std::size_t, Translated> by_invocation;    // invocation index -> translation
+  std::map<std::int64_t, std::size_t> open;         // process -> index of its invocation
+  std::map<std::size_t, Translated> by_invocation;  // invocation index -> translation
   for (std::size_t i = 0; i < h.ops.size(); ++i) {
     const history::Op& op = h.ops[i];
     if (op.process == history::kNemesisProcess || (op.f != "command" && op.f != "read")) continue;
@@ -103,7 +103,8 @@ checkers::CheckOutcome judge_stream_linearizable(const history::History& h) {
     if (op.type == OpType::kInvoke) pending[op.process] = i;
     const auto t = by_invocation.find(at);
     if (t == by_invocation.end()) continue;
-    if (op.type == OpType::kInfo || (op.type != OpType::kInvoke && t->second.type == OpType::kInfo)) {
+    if (op.type == OpType::kInfo ||
+        (op.type != OpType::kInvoke && t->second.type == OpType::kInfo)) {
       continue;  // an unknown outcome stays open: the checker closes it at the end
     }
     history::Op out_op = op;

@@ -10,10 +10,10 @@
 namespace fl::compose {
 namespace {
 
+using history::OpType;
 using nlohmann::json;
 using workloads::Completion;
 using workloads::Invocation;
-using history::OpType;
 
 constexpr std::int64_t kCallTimeoutNs = 2 * io::kNsPerSec;
 constexpr int kMaxCommandAttempts = 4;
@@ -28,7 +28,8 @@ constexpr std::size_t kMaxErrorText = 300;
 
 io::Result<io::Response> call(io::Env& env, const std::string& node, const std::string& method,
                               const std::string& path, const std::string& body = "") {
-  return env.transport.call(node, {method, path, body}, env.clock.deadline_after_ns(kCallTimeoutNs));
+  return env.transport.call(node, {method, path, body},
+                            env.clock.deadline_after_ns(kCallTimeoutNs));
 }
 
 json parsed(const io::Response& r) { return json::parse(r.body, nullptr, false); }
@@ -36,9 +37,9 @@ json parsed(const io::Response& r) { return json::parse(r.body, nullptr, false);
 std::string short_text(const std::string& s) { return s.substr(0, kMaxErrorText); }
 
 Completion failed_read(json value, const io::Result<io::Response>& called) {
-  const std::string why = called.is_ok() ? std::to_string(called.value().status) + " " +
-                                               short_text(called.value().body)
-                                         : called.status().to_string();
+  const std::string why =
+      called.is_ok() ? std::to_string(called.value().status) + " " + short_text(called.value().body)
+                     : called.status().to_string();
   return {OpType::kFail, std::move(value), why};
 }
 
@@ -123,8 +124,8 @@ Completion run_command(EventsWorkloadState& st, io::Env& env, const json& op) {
 
 Completion read_aggregate(EventsWorkloadState& st, io::Env& env, const json& op) {
   const std::string id = op.at("aggregate_id").get<std::string>();
-  auto called = call(env, st.node(op.at("node_index").get<std::size_t>()), "GET",
-                     "/api/v1/aggregates/" + id);
+  auto called =
+      call(env, st.node(op.at("node_index").get<std::size_t>()), "GET", "/api/v1/aggregates/" + id);
   json value = op;
   if (called.is_ok() && called.value().status == 404) {
     value["version"] = 0;
@@ -168,15 +169,15 @@ io::Result<json> poll_log(EventsWorkloadState& st, io::Env& env, std::size_t nod
                           std::size_t limit) {
   EventsSubscriber& sub = st.subscribers.at(static_cast<std::size_t>(s));
   const std::int64_t after = sub.checkpoint;
-  auto called = call(env, st.node(node), "GET",
-                     "/api/v1/log?after=" + std::to_string(after) + "&limit=" +
-                         std::to_string(limit));
+  auto called =
+      call(env, st.node(node), "GET",
+           "/api/v1/log?after=" + std::to_string(after) + "&limit=" + std::to_string(limit));
   if (!called.is_ok()) return called.status();
   const json reply = parsed(called.value());
   if (called.value().status != 200 || !reply.is_object()) {
-    return io::Status::failed(io::ErrorKind::kUnavailable,
-                              std::to_string(called.value().status) + " " +
-                                  short_text(called.value().body));
+    return io::Status::failed(
+        io::ErrorKind::kUnavailable,
+        std::to_string(called.value().status) + " " + short_text(called.value().body));
   }
   json page = {{"after", after}, {"head", reply.value("head", 0)}, {"events", json::array()}};
   for (const auto& e : reply.value("events", json::array())) {
@@ -253,8 +254,7 @@ Completion final_subscribe(EventsWorkloadState& st, io::Env& env, const json& op
     }
     if (empty) env.clock.sleep_ns(kSettlePollNs);
   }
-  return {OpType::kFail, value,
-          "subscriber " + std::to_string(s) + " did not reach the head"};
+  return {OpType::kFail, value, "subscriber " + std::to_string(s) + " did not reach the head"};
 }
 
 Completion final_read(EventsWorkloadState& st, io::Env& env) {

@@ -56,28 +56,31 @@ io::Status read_all(io::SqlTransaction& tx, EventsFinalState* s) {
   auto counter = events::read_counter(tx);
   if (!counter.is_ok()) return counter.status();
   s->counter = counter.value();
-  io::Status st = read_table(tx, events::kLogTable, kMaxFinalEvents, events::log_event_from,
-                             &s->log);
+  io::Status st =
+      read_table(tx, events::kLogTable, kMaxFinalEvents, events::log_event_from, &s->log);
   if (st.is_ok()) {
     st = read_table(tx, events::kEventsTable, kMaxFinalEvents, events::event_from, &s->events);
   }
-  if (st.is_ok()) st = read_table(tx, events::kStreamsTable, kMaxSmallTable, events::stream_from,
-                                  &s->streams);
-  if (st.is_ok()) st = read_table(tx, events::kCommandsTable, kMaxFinalEvents,
-                                  events::command_from, &s->commands);
-  if (st.is_ok()) st = read_table(tx, events::kSnapshotsTable, kMaxFinalEvents,
-                                  events::snapshot_from, &s->snapshots);
-  if (st.is_ok()) st = read_table(tx, events::kAccountsTable, kMaxSmallTable,
-                                  events::account_from, &s->accounts);
-  if (st.is_ok()) st = read_table(tx, events::kOrdersTable, kMaxSmallTable,
-                                  events::order_from, &s->orders);
+  if (st.is_ok())
+    st = read_table(tx, events::kStreamsTable, kMaxSmallTable, events::stream_from, &s->streams);
+  if (st.is_ok())
+    st =
+        read_table(tx, events::kCommandsTable, kMaxFinalEvents, events::command_from, &s->commands);
+  if (st.is_ok())
+    st = read_table(tx, events::kSnapshotsTable, kMaxFinalEvents, events::snapshot_from,
+                    &s->snapshots);
+  if (st.is_ok())
+    st = read_table(tx, events::kAccountsTable, kMaxSmallTable, events::account_from, &s->accounts);
+  if (st.is_ok())
+    st = read_table(tx, events::kOrdersTable, kMaxSmallTable, events::order_from, &s->orders);
   if (!st.is_ok()) return st;
   std::vector<std::pair<std::string, std::int64_t>> checkpoints;
-  st = read_table(tx, events::kCheckpointsTable, kMaxSmallTable,
-                  [](const io::Row& r) {
-                    return std::pair{saga::text_at(r, 0), saga::int_at(r, 1)};
-                  },
-                  &checkpoints);
+  st = read_table(
+      tx, events::kCheckpointsTable, kMaxSmallTable,
+      [](const io::Row& r) {
+        return std::pair{saga::text_at(r, 0), saga::int_at(r, 1)};
+      },
+      &checkpoints);
   for (const auto& [name, position] : checkpoints) s->checkpoints[name] = position;
   return st;
 }
@@ -87,8 +90,8 @@ json event_json(const events::StoredEvent& e) {
 }
 
 events::StoredEvent event_of(const json& a) {
-  return {a.at(1).get<std::string>(), a.at(2).get<std::int64_t>(), a.at(0).get<std::int64_t>(),
-          a.at(3).get<std::string>(), a.at(4).get<std::string>(), a.at(5).get<std::string>(),
+  return {a.at(1).get<std::string>(),  a.at(2).get<std::int64_t>(), a.at(0).get<std::int64_t>(),
+          a.at(3).get<std::string>(),  a.at(4).get<std::string>(),  a.at(5).get<std::string>(),
           a.at(6).get<std::int64_t>(), a.at(7).get<std::int64_t>()};
 }
 
@@ -165,8 +168,8 @@ std::string final_state_from_json(const json& j, EventsFinalState* s) {
                                   a.at(4).get<std::int64_t>()};
     });
     each(j, "orders", &s->orders, [](const json& a) {
-      return events::OrderModel{a.at(0).get<std::string>(), a.at(1).get<std::string>(),
-                                a.at(2).get<std::string>(), a.at(3).get<std::int64_t>(),
+      return events::OrderModel{a.at(0).get<std::string>(),  a.at(1).get<std::string>(),
+                                a.at(2).get<std::string>(),  a.at(3).get<std::int64_t>(),
                                 a.at(4).get<std::int64_t>(), a.at(5).get<std::int64_t>(),
                                 a.at(6).get<std::int64_t>(), a.at(7).get<std::int64_t>()};
     });

@@ -25,8 +25,8 @@ constexpr std::int64_t kTimeJitterNs = 3 * io::kNsPerMs;
 json account_command(EventsWorkloadState& st, const std::string& id, int k, io::Random& r) {
   if (st.created.count(id) == 0) {
     json c = {{"command_type", "CreateAccount"},
-              {"data", {{"owner", "owner-" + std::to_string(k)},
-                        {"initial_balance", r.between(0, 150)}}}};
+              {"data",
+               {{"owner", "owner-" + std::to_string(k)}, {"initial_balance", r.between(0, 150)}}}};
     if (!r.one_in(4)) c["expected_version"] = "none";
     return c;
   }
@@ -43,10 +43,11 @@ json account_command(EventsWorkloadState& st, const std::string& id, int k, io::
 
 json order_command(EventsWorkloadState& st, const std::string& id, io::Random& r) {
   if (st.created.count(id) == 0) {
-    return {{"command_type", "CreateOrder"},
-            {"data", {{"customer_id", "cust-" + std::to_string(r.below(50))},
-                      {"amount", r.between(10, 500)}}},
-            {"expected_version", "none"}};
+    return {
+        {"command_type", "CreateOrder"},
+        {"data",
+         {{"customer_id", "cust-" + std::to_string(r.below(50))}, {"amount", r.between(10, 500)}}},
+        {"expected_version", "none"}};
   }
   const std::uint64_t pick = r.below(20);
   json c;
@@ -60,7 +61,9 @@ json order_command(EventsWorkloadState& st, const std::string& id, io::Random& r
     }
     c = {{"command_type", "AddItems"}, {"data", {{"items", items}}}};
   } else {
-    c = {{"command_type", pick < 14 ? "ConfirmOrder" : pick < 17 ? "ShipOrder" : "CancelOrder"},
+    c = {{"command_type", pick < 14   ? "ConfirmOrder"
+                          : pick < 17 ? "ShipOrder"
+                                      : "CancelOrder"},
          {"data", json::object()}};
   }
   if (r.one_in(static_cast<std::uint64_t>(st.exact_one_in))) {
@@ -149,8 +152,9 @@ std::unique_ptr<workloads::Workload> make_events_workload(const workloads::Optio
   st.settle_ns = static_cast<std::int64_t>(o.at("settle_s").get<double>() * io::kNsPerSec);
   st.subscribers.resize(o.at("subscribers").get<std::size_t>());
   auto w = std::make_unique<EventsWorkload>(std::move(st));
-  const std::vector<workloads::MixEntry> mix = {{"command", 5}, {"subscribe", 5}, {"read", 1},
-                                                {"stream", 1},  {"restore", 1},   {"read-model", 1}};
+  const std::vector<workloads::MixEntry> mix = {{"command", 5}, {"subscribe", 5},
+                                                {"read", 1},    {"stream", 1},
+                                                {"restore", 1}, {"read-model", 1}};
   if (std::string e = workloads::generator_from_options(o, mix, &w->mutable_generator());
       !e.empty()) {
     *error = e;
@@ -189,8 +193,14 @@ void register_events_workload() {
       {"accounts", OptionSpec::Kind::kInt, 3, 1, 1000, {}, "account aggregates (keys first)"},
       {"orders", OptionSpec::Kind::kInt, 3, 0, 1000, {}, "order keys (each a series of orders)"},
       {"subscribers", OptionSpec::Kind::kInt, 2, 1, 16, {}, "catch-up subscribers"},
-      {"exact_one_in", OptionSpec::Kind::kInt, 3, 1, 1000000, {}, "commands with an exact "
-                                                                  "expected version: one in N"},
+      {"exact_one_in",
+       OptionSpec::Kind::kInt,
+       3,
+       1,
+       1000000,
+       {},
+       "commands with an exact "
+       "expected version: one in N"},
       {"settle_s", OptionSpec::Kind::kFloat, 60.0, 0, 3600, {}, "final wait for projections"},
   };
   info.default_mix = {{"command", 5}, {"subscribe", 5}, {"read", 1},

@@ -44,10 +44,10 @@ struct EventsWorkloadState {
   int exact_one_in = 3;  // one command in N carries the exact expected version last seen
   std::int64_t settle_ns = 60 * io::kNsPerSec;
   std::int64_t next_command = 0;
-  std::set<std::string> created;                    // aggregates known to exist
+  std::set<std::string> created;                      // aggregates known to exist
   std::map<std::string, std::int64_t> known_version;  // the newest version seen per aggregate
-  std::map<int, int> order_generation;              // order key -> its current order's number
-  std::vector<std::int64_t> committed_at;           // recent commit times seen (ring)
+  std::map<int, int> order_generation;                // order key -> its current order's number
+  std::vector<std::int64_t> committed_at;             // recent commit times seen (ring)
   std::int64_t max_position = 0;
   std::vector<EventsSubscriber> subscribers;
   // final-published: the consumer, once per run, and what it consumed so far.

@@ -41,10 +41,9 @@ io::Result<std::optional<AppendOutcome>> find_command(io::SqlTransaction& tx,
   if (!row.value()) return std::optional<AppendOutcome>();
   const CommandRecord rec = command_from(*row.value());
   if (rec.aggregate_id != c.aggregate_id || rec.command_type != c.command_type) {
-    return std::optional<AppendOutcome>(outcome(
-        AppendOutcome::Kind::kCommandIdReused, 0,
-        "command_id " + c.command_id + " was used for " + rec.command_type + " on " +
-            rec.aggregate_id));
+    return std::optional<AppendOutcome>(outcome(AppendOutcome::Kind::kCommandIdReused, 0,
+                                                "command_id " + c.command_id + " was used for " +
+                                                    rec.command_type + " on " + rec.aggregate_id));
   }
   io::ScanSpec spec;
   spec.from = io::Key{rec.aggregate_id, rec.first_version};
@@ -73,13 +72,13 @@ io::Result<std::int64_t> claim_stream(io::SqlTransaction& tx, const std::string&
       if (s.is_ok()) return base;
       return s.kind() == io::ErrorKind::kConstraint ? conflict("stream created concurrently") : s;
     }
-    auto updated = tx.update(kStreamsTable, {aggregate_id},
-                             {{kStreamVersion, io::CompareOp::kEq, base}},
-                             {{kStreamVersion, base + count}});
+    auto updated =
+        tx.update(kStreamsTable, {aggregate_id}, {{kStreamVersion, io::CompareOp::kEq, base}},
+                  {{kStreamVersion, base + count}});
     if (!updated.is_ok()) return updated.status();
     if (updated.value()) return base;
-    if (!bug_any) return conflict("stream " + aggregate_id + " moved past version " +
-                                  std::to_string(base));
+    if (!bug_any)
+      return conflict("stream " + aggregate_id + " moved past version " + std::to_string(base));
     auto head = stream_head(tx, aggregate_id);  // the bug: append at the new head, undecided
     if (!head.is_ok()) return head.status();
     if (!head.value()) return corrupt("stream " + aggregate_id + " vanished");
@@ -89,9 +88,8 @@ io::Result<std::int64_t> claim_stream(io::SqlTransaction& tx, const std::string&
 }
 
 // The events of `decision` at versions base+1.. and positions first.., with ts ts0, ts0+1, ...
-std::vector<StoredEvent> stamp(const CommandRequest& c, const Decision& decision,
-                               std::int64_t base, std::int64_t first, std::int64_t ts0,
-                               std::int64_t wall_ns) {
+std::vector<StoredEvent> stamp(const CommandRequest& c, const Decision& decision, std::int64_t base,
+                               std::int64_t first, std::int64_t ts0, std::int64_t wall_ns) {
   std::vector<StoredEvent> out;
   for (std::size_t i = 0; i < decision.events.size(); ++i) {
     const auto n = static_cast<std::int64_t>(i);
@@ -120,9 +118,9 @@ io::Status write_snapshots(io::SqlTransaction& tx, const Json& before,
   for (std::size_t i = 0; i < events.size(); ++i) {
     if (events[i].version % every != 0) continue;
     const Json& s = bug_whole_command ? states.back() : states[i];
-    io::Status ok = tx.insert(kSnapshotsTable, snapshot_row({events[i].aggregate_id,
-                                                             events[i].version,
-                                                             events[i].position, s.dump()}));
+    io::Status ok = tx.insert(
+        kSnapshotsTable,
+        snapshot_row({events[i].aggregate_id, events[i].version, events[i].position, s.dump()}));
     if (!ok.is_ok()) return ok;
   }
   return io::Status::ok();
@@ -188,22 +186,23 @@ EventStore::EventStore(io::Env& env, StoreOptions options) : env_(env), options_
 }
 
 io::Status EventStore::init() {
-  if (io::Status s = saga::create_tables(*env_.sql, env_.clock, event_store_schemas()); !s.is_ok()) {
+  if (io::Status s = saga::create_tables(*env_.sql, env_.clock, event_store_schemas());
+      !s.is_ok()) {
     return s;
   }
-  return saga::run_transaction(
-      *env_.sql, env_.clock, io::Isolation::kReadCommitted,
-      [](io::SqlTransaction& tx) -> io::Result<saga::TxnAction> {
-        auto row = tx.get(kCounterTable, {std::string(kCounterKey)});
-        if (!row.is_ok()) return row.status();
-        if (row.value()) return saga::TxnAction::kRollback;
-        const io::Row counter = {std::string(kCounterKey), std::int64_t{0}, std::int64_t{0},
-                                 std::string()};
-        io::Status s = tx.insert(kCounterTable, counter);
-        if (s.kind() == io::ErrorKind::kConstraint) return conflict("counter created meanwhile");
-        if (!s.is_ok()) return s;
-        return saga::TxnAction::kCommit;
-      });
+  return saga::run_transaction(*env_.sql, env_.clock, io::Isolation::kReadCommitted,
+                               [](io::SqlTransaction& tx) -> io::Result<saga::TxnAction> {
+                                 auto row = tx.get(kCounterTable, {std::string(kCounterKey)});
+                                 if (!row.is_ok()) return row.status();
+                                 if (row.value()) return saga::TxnAction::kRollback;
+                                 const io::Row counter = {std::string(kCounterKey), std::int64_t{0},
+                                                          std::int64_t{0}, std::string()};
+                                 io::Status s = tx.insert(kCounterTable, counter);
+                                 if (s.kind() == io::ErrorKind::kConstraint)
+                                   return conflict("counter created meanwhile");
+                                 if (!s.is_ok()) return s;
+                                 return saga::TxnAction::kCommit;
+                               });
 }
 
 io::Result<AppendOutcome> EventStore::execute(const CommandRequest& c) {
@@ -214,9 +213,8 @@ io::Result<AppendOutcome> EventStore::execute(const CommandRequest& c) {
   io::Status last = io::Status::failed(io::ErrorKind::kInternal, "no attempt");
   for (int attempt = 1; attempt <= kMaxAppendAttempts; ++attempt) {
     if (attempt > 1) {
-      env_.clock.sleep_ns(backoff_ns / 2 +
-                          static_cast<std::int64_t>(env_.random.below(
-                              static_cast<std::uint64_t>(backoff_ns))));
+      env_.clock.sleep_ns(backoff_ns / 2 + static_cast<std::int64_t>(env_.random.below(
+                                               static_cast<std::uint64_t>(backoff_ns))));
       backoff_ns = std::min(backoff_ns * 2, kConflictBackoffMaxNs);
     }
     io::Result<AppendOutcome> r = append_once(c);
@@ -224,10 +222,10 @@ io::Result<AppendOutcome> EventStore::execute(const CommandRequest& c) {
     last = r.status();
     if (!retryable(last)) return last;
   }
-  return io::Status::failed(io::ErrorKind::kUnavailable,
-                            "gave up after " + std::to_string(kMaxAppendAttempts) +
-                                " attempts: " + last.to_string(),
-                            true);
+  return io::Status::failed(
+      io::ErrorKind::kUnavailable,
+      "gave up after " + std::to_string(kMaxAppendAttempts) + " attempts: " + last.to_string(),
+      true);
 }
 
 io::Result<AppendOutcome> EventStore::append_once(const CommandRequest& c) {
@@ -248,9 +246,9 @@ io::Result<AppendOutcome> EventStore::append_once(const CommandRequest& c) {
                    c.aggregate_id + " is an " + head.value()->kind + ", not an " + kind);
   }
   if (!c.expected.matches(version)) {
-    return outcome(AppendOutcome::Kind::kWrongExpectedVersion, version,
-                   "expected version " + c.expected.to_string() + ", stream is at " +
-                       std::to_string(version));
+    return outcome(
+        AppendOutcome::Kind::kWrongExpectedVersion, version,
+        "expected version " + c.expected.to_string() + ", stream is at " + std::to_string(version));
   }
   auto before = load_in(tx, c.aggregate_id, kind, version);
   if (!before.is_ok()) return before.status();
@@ -261,10 +259,8 @@ io::Result<AppendOutcome> EventStore::append_once(const CommandRequest& c) {
   return commit_append(tx, c, kind, before.value(), decision);
 }
 
-io::Result<AppendOutcome> EventStore::commit_append(io::SqlTransaction& tx,
-                                                    const CommandRequest& c,
-                                                    const std::string& kind,
-                                                    AggregateView before,
+io::Result<AppendOutcome> EventStore::commit_append(io::SqlTransaction& tx, const CommandRequest& c,
+                                                    const std::string& kind, AggregateView before,
                                                     const Decision& decision) {
   const auto count = static_cast<std::int64_t>(decision.events.size());
   auto base = claim_stream(tx, c.aggregate_id, kind, before.version, count,
@@ -276,9 +272,9 @@ io::Result<AppendOutcome> EventStore::commit_append(io::SqlTransaction& tx,
     before = std::move(real.value());
   }
   if (!c.command_id.empty()) {
-    io::Status s = tx.insert(kCommandsTable, command_row({c.command_id, c.aggregate_id,
-                                                          c.command_type, base.value() + 1,
-                                                          base.value() + count}));
+    io::Status s =
+        tx.insert(kCommandsTable, command_row({c.command_id, c.aggregate_id, c.command_type,
+                                               base.value() + 1, base.value() + count}));
     if (s.kind() == io::ErrorKind::kConstraint) return conflict("command in flight");
     if (!s.is_ok()) return s;
   }
@@ -294,9 +290,9 @@ io::Result<AppendOutcome> EventStore::commit_append(io::SqlTransaction& tx,
     return s;
   }
   if (!options_.bugs.sequence_position_reader) {
-    auto moved = tx.update(kCounterTable, {std::string(kCounterKey)}, {},
-                           {{kCounterHead, p.first + count - 1},
-                            {kCounterClock, p.ts0 + count - 1}});
+    auto moved =
+        tx.update(kCounterTable, {std::string(kCounterKey)}, {},
+                  {{kCounterHead, p.first + count - 1}, {kCounterClock, p.ts0 + count - 1}});
     if (!moved.is_ok()) return moved.status();
     FL_ASSERT(moved.value());  // we hold its row lock
   }
@@ -337,8 +333,9 @@ io::Result<EventStore::Positions> EventStore::draw_positions(std::int64_t count)
   auto c = lock_counter(seq);
   if (!c.is_ok()) return c.status();
   const std::int64_t ts0 = std::max(env_.clock.wall_ns(), c.value().clock_ns + 1);
-  auto drawn = seq.update(kCounterTable, {std::string(kCounterKey)}, {},
-                          {{kCounterHead, c.value().head + count}, {kCounterClock, ts0 + count - 1}});
+  auto drawn =
+      seq.update(kCounterTable, {std::string(kCounterKey)}, {},
+                 {{kCounterHead, c.value().head + count}, {kCounterClock, ts0 + count - 1}});
   if (!drawn.is_ok()) return drawn.status();
   if (io::Status s = seq.commit(); !s.is_ok()) return s;
   return Positions{c.value().head + 1, ts0};

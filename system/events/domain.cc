@@ -134,12 +134,12 @@ std::optional<Json> apply_order(Json state, const std::string& type, const Json&
       return {};
     }
     state["items"].push_back(data);
-    state["items_total"] = state["items_total"].get<std::int64_t>() +
-                           q->get<std::int64_t>() * p->get<std::int64_t>();
+    state["items_total"] =
+        state["items_total"].get<std::int64_t>() + q->get<std::int64_t>() * p->get<std::int64_t>();
     return state;
   }
-  const char* status = type == "OrderConfirmed" ? "confirmed"
-                       : type == "OrderShipped" ? "shipped"
+  const char* status = type == "OrderConfirmed"   ? "confirmed"
+                       : type == "OrderShipped"   ? "shipped"
                        : type == "OrderCancelled" ? "cancelled"
                                                   : nullptr;
   if (status == nullptr) return {};
@@ -150,9 +150,9 @@ std::optional<Json> apply_order(Json state, const std::string& type, const Json&
 }  // namespace
 
 const std::vector<std::string>& command_types() {
-  static const std::vector<std::string> kTypes = {
-      "CreateAccount", "Deposit",   "Withdraw",     "CreateOrder",
-      "AddItems",      "ConfirmOrder", "ShipOrder", "CancelOrder"};
+  static const std::vector<std::string> kTypes = {"CreateAccount", "Deposit",    "Withdraw",
+                                                  "CreateOrder",   "AddItems",   "ConfirmOrder",
+                                                  "ShipOrder",     "CancelOrder"};
   return kTypes;
 }
 
@@ -181,12 +181,12 @@ std::string validate_command(const std::string& t, const Json& data) {
       r.integer("amount", 0, kMaxAmount);
     });
   }
-  if (t == "AddItems") return data.is_object() ? validate_items(data) : "field 'data' must be an object";
+  if (t == "AddItems")
+    return data.is_object() ? validate_items(data) : "field 'data' must be an object";
   if (t == "ConfirmOrder" || t == "ShipOrder") return read_fields(data, [](api::FieldReader&) {});
   if (t == "CancelOrder") {
-    return read_fields(data, [](api::FieldReader& r) {
-      r.text("reason", kMaxNameBytes, /*required=*/false);
-    });
+    return read_fields(
+        data, [](api::FieldReader& r) { r.text("reason", kMaxNameBytes, /*required=*/false); });
   }
   return "unknown command_type '" + t + "'";
 }

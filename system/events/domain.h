@@ -63,8 +63,7 @@ Decision decide(const std::string& command_type, const Json& state, const Json& 
 
 // Folds one event into state. nullopt when the event does not fit the state (an unknown type,
 // missing fields, an event for another kind of aggregate): the log is corrupt.
-std::optional<Json> apply_event(const Json& state, const std::string& event_type,
-                                const Json& data);
+std::optional<Json> apply_event(const Json& state, const std::string& event_type, const Json& data);
 
 // Folds events (type, data) from `state` in order; nullopt at the first that does not fit.
 struct EventData {

@@ -101,7 +101,8 @@ io::Response post_command(events::EventsService& svc, Logger& log, Metrics& metr
   auto done = svc.store().execute(c);
   if (!done.is_ok()) {
     metrics.count("faultline_events_commands_total", {{"outcome", "error"}});
-    log.warn("command failed", {{"aggregate_id", c.aggregate_id}, {"error", done.status().to_string()}});
+    log.warn("command failed",
+             {{"aggregate_id", c.aggregate_id}, {"error", done.status().to_string()}});
     return error_from_status(done.status());
   }
   const AppendOutcome& out = done.value();
@@ -185,8 +186,9 @@ io::Response restore(events::EventsService& svc, const ApiRequest& req) {
   }
   std::optional<std::int64_t> at_ns;
   if (by_time && !(at_ns = events::parse_rfc3339_ns(at))) {
-    return error_response(400, "field 'point_in_time' must be an RFC 3339 time "
-                               "(e.g. 2024-01-01T12:00:00Z) between 1970 and 2262");
+    return error_response(400,
+                          "field 'point_in_time' must be an RFC 3339 time "
+                          "(e.g. 2024-01-01T12:00:00Z) between 1970 and 2262");
   }
   auto view = by_time ? svc.store().restore_at_time(id, *at_ns)
                       : svc.store().restore_at_position(id, position);
@@ -205,7 +207,8 @@ io::Response get_log(events::EventsService& svc, const ApiRequest& req) {
   if (!page.is_ok()) return error_from_status(page.status());
   Json events = Json::array();
   for (const auto& e : page.value().events) events.push_back(stored_event_json(e));
-  const std::int64_t next = page.value().events.empty() ? after : page.value().events.back().position;
+  const std::int64_t next =
+      page.value().events.empty() ? after : page.value().events.back().position;
   return json_response(200, Json{{"after", after},
                                  {"events", events},
                                  {"next_after", next},
@@ -214,15 +217,18 @@ io::Response get_log(events::EventsService& svc, const ApiRequest& req) {
 }
 
 Json account_json(const events::AccountModel& m) {
-  return {{"account_id", m.account_id}, {"owner", m.owner},       {"balance", m.balance},
-          {"version", m.version},       {"position", m.position}};
+  return {{"account_id", m.account_id},
+          {"owner", m.owner},
+          {"balance", m.balance},
+          {"version", m.version},
+          {"position", m.position}};
 }
 
 Json order_json(const events::OrderModel& m) {
-  return {{"order_id", m.order_id},       {"customer_id", m.customer_id},
-          {"status", m.status},           {"amount", m.amount},
-          {"items", m.items},             {"items_total", m.items_total},
-          {"version", m.version},         {"position", m.position}};
+  return {{"order_id", m.order_id}, {"customer_id", m.customer_id},
+          {"status", m.status},     {"amount", m.amount},
+          {"items", m.items},       {"items_total", m.items_total},
+          {"version", m.version},   {"position", m.position}};
 }
 
 io::Response read_model(events::EventsService& svc, const ApiRequest& req, bool accounts) {
@@ -295,8 +301,7 @@ Json aggregate_view_json(const events::AggregateView& v) {
               {"snapshot_version", v.snapshot_version}};
 }
 
-void add_events_routes(Router& router, events::EventsService& svc, Logger& log,
-                       Metrics& metrics) {
+void add_events_routes(Router& router, events::EventsService& svc, Logger& log, Metrics& metrics) {
   router.add("POST", "/api/v1/commands", [&svc, &log, &metrics](const ApiRequest& q) {
     return post_command(svc, log, metrics, q);
   });
@@ -328,18 +333,17 @@ void add_events_metrics(Metrics& metrics, events::EventsService& svc) {
                       out->push_back({{}, static_cast<double>(c.value().head)});
                       return true;
                     });
-  metrics.add_gauge("faultline_events_projection_lag",
-                    "events committed but not yet applied, by projection",
-                    [&svc](std::vector<GaugeSample>* out) {
-                      auto c = svc.store().counter();
-                      auto checkpoints = svc.projector().checkpoints();
-                      if (!c.is_ok() || !checkpoints.is_ok()) return false;
-                      for (const auto& [name, position] : checkpoints.value()) {
-                        out->push_back({{{"projection", name}},
-                                        static_cast<double>(c.value().head - position)});
-                      }
-                      return true;
-                    });
+  metrics.add_gauge(
+      "faultline_events_projection_lag", "events committed but not yet applied, by projection",
+      [&svc](std::vector<GaugeSample>* out) {
+        auto c = svc.store().counter();
+        auto checkpoints = svc.projector().checkpoints();
+        if (!c.is_ok() || !checkpoints.is_ok()) return false;
+        for (const auto& [name, position] : checkpoints.value()) {
+          out->push_back({{{"projection", name}}, static_cast<double>(c.value().head - position)});
+        }
+        return true;
+      });
 }
 
 }  // namespace fl::api

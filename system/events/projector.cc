@@ -74,9 +74,12 @@ io::Status apply_to_models(io::SqlTransaction& tx, const StoredEvent& e) {
 }
 
 Json event_json_for_kafka(const StoredEvent& e) {
-  return Json{{"position", e.position},   {"aggregate_id", e.aggregate_id},
-              {"version", e.version},     {"type", e.type},
-              {"data", Json::parse(e.data, nullptr, false)}, {"ts_ns", e.ts_ns}};
+  return Json{{"position", e.position},
+              {"aggregate_id", e.aggregate_id},
+              {"version", e.version},
+              {"type", e.type},
+              {"data", Json::parse(e.data, nullptr, false)},
+              {"ts_ns", e.ts_ns}};
 }
 
 io::Result<std::int64_t> checkpoint_in(io::SqlTransaction& tx, const char* name) {
@@ -184,16 +187,18 @@ io::Result<std::size_t> Projector::publish_once() {
   FL_ASSERT(env_.events != nullptr);
   const bool take_all = store_.options().bugs.sequence_position_reader;
   std::int64_t from = 0;
-  auto page = saga::read_only<LogPage>(*env_.sql, [&](io::SqlTransaction& tx) -> io::Result<LogPage> {
-    auto c = checkpoint_in(tx, kPublisherProjection);
-    if (!c.is_ok()) return c.status();
-    from = c.value();
-    return read_log_in(tx, from, options_.batch, take_all);
-  });
+  auto page =
+      saga::read_only<LogPage>(*env_.sql, [&](io::SqlTransaction& tx) -> io::Result<LogPage> {
+        auto c = checkpoint_in(tx, kPublisherProjection);
+        if (!c.is_ok()) return c.status();
+        from = c.value();
+        return read_log_in(tx, from, options_.batch, take_all);
+      });
   if (!page.is_ok()) return page.status();
   const auto& events = page.value().events;
   for (const auto& e : events) {  // bounded by the batch
-    auto produced = env_.events->produce(kEventsTopic, e.aggregate_id, event_json_for_kafka(e).dump());
+    auto produced =
+        env_.events->produce(kEventsTopic, e.aggregate_id, event_json_for_kafka(e).dump());
     if (!produced.is_ok()) return produced.status();  // produced again next time
   }
   if (events.empty()) return std::size_t{0};
@@ -224,8 +229,7 @@ io::Result<std::vector<AccountModel>> Projector::accounts(std::size_t limit) {
 }
 
 io::Result<std::vector<OrderModel>> Projector::orders(std::size_t limit) {
-  return saga::read_rows<OrderModel>(*env_.sql, kOrdersTable, limit, kMaxReadModelList,
-                                     order_from);
+  return saga::read_rows<OrderModel>(*env_.sql, kOrdersTable, limit, kMaxReadModelList, order_from);
 }
 
 io::Result<std::map<std::string, std::int64_t>> Projector::checkpoints() {

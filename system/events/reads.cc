@@ -58,8 +58,8 @@ io::Status fold_tail(io::SqlTransaction& tx, std::int64_t version, std::int64_t 
     for (const auto& row : rows.value()) {
       const StoredEvent e = event_from(row);
       if (e.version != view->version + 1) {
-        return corrupt(e.aggregate_id + " has version " + std::to_string(e.version) +
-                       " after " + std::to_string(view->version));
+        return corrupt(e.aggregate_id + " has version " + std::to_string(e.version) + " after " +
+                       std::to_string(view->version));
       }
       auto data = parse_stored(e.data);
       auto next = data ? apply_event(view->state, e.type, *data) : std::nullopt;
@@ -112,8 +112,7 @@ io::Result<AggregateView> load_in(io::SqlTransaction& tx, const std::string& agg
   return view;
 }
 
-io::Result<AggregateView> load_at_position(io::SqlTransaction& tx,
-                                           const std::string& aggregate_id,
+io::Result<AggregateView> load_at_position(io::SqlTransaction& tx, const std::string& aggregate_id,
                                            std::int64_t position) {
   FL_ASSERT(position >= 0);
   AggregateView view;
@@ -188,9 +187,8 @@ io::Result<LogPage> read_log_in(io::SqlTransaction& tx, std::int64_t after, std:
 
 io::Result<LogPage> EventStore::read_log(std::int64_t after, std::size_t limit) {
   const bool take_all = options_.bugs.sequence_position_reader;
-  return saga::read_only<LogPage>(*env_.sql, [&](io::SqlTransaction& tx) {
-    return read_log_in(tx, after, limit, take_all);
-  });
+  return saga::read_only<LogPage>(
+      *env_.sql, [&](io::SqlTransaction& tx) { return read_log_in(tx, after, limit, take_all); });
 }
 
 io::Result<std::vector<SnapshotRow>> EventStore::snapshots(const std::string& aggregate_id,

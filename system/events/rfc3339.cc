@@ -90,19 +90,18 @@ std::optional<std::int64_t> parse_rfc3339_ns(const std::string& text) {
   if (text.size() > kMaxTimestampBytes) return std::nullopt;
   std::size_t at = 0;
   std::int64_t y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ns = 0, offset_s = 0;
-  const bool shape = digits(text, &at, 4, &y) && expect(text, &at, "-") &&
-                     digits(text, &at, 2, &mo) && expect(text, &at, "-") &&
-                     digits(text, &at, 2, &d) && expect(text, &at, "Tt ") &&
-                     digits(text, &at, 2, &h) && expect(text, &at, ":") &&
-                     digits(text, &at, 2, &mi) && expect(text, &at, ":") &&
-                     digits(text, &at, 2, &s) && fraction(text, &at, &ns) &&
-                     zone(text, &at, &offset_s) && at == text.size();
+  const bool shape =
+      digits(text, &at, 4, &y) && expect(text, &at, "-") && digits(text, &at, 2, &mo) &&
+      expect(text, &at, "-") && digits(text, &at, 2, &d) && expect(text, &at, "Tt ") &&
+      digits(text, &at, 2, &h) && expect(text, &at, ":") && digits(text, &at, 2, &mi) &&
+      expect(text, &at, ":") && digits(text, &at, 2, &s) && fraction(text, &at, &ns) &&
+      zone(text, &at, &offset_s) && at == text.size();
   if (!shape || y < 1970 || y > kMaxYear || mo < 1 || mo > 12 || d < 1 ||
       d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59) {
     return std::nullopt;
   }
-  const std::int64_t seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s -
-                               offset_s;
+  const std::int64_t seconds =
+      days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset_s;
   if (seconds < 0 || seconds > (INT64_MAX - ns) / kNsPerSecond) return std::nullopt;
   return seconds * kNsPerSecond + ns;
 }

@@ -184,8 +184,7 @@ class EventStore {
 io::Result<AggregateView> load_in(io::SqlTransaction& tx, const std::string& aggregate_id,
                                   const std::string& kind, std::int64_t version);
 // The aggregate as of global position `position` read in `tx`.
-io::Result<AggregateView> load_at_position(io::SqlTransaction& tx,
-                                           const std::string& aggregate_id,
+io::Result<AggregateView> load_at_position(io::SqlTransaction& tx, const std::string& aggregate_id,
                                            std::int64_t position);
 io::Result<std::optional<StreamHead>> stream_head(io::SqlTransaction& tx,
                                                   const std::string& aggregate_id);

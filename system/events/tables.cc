@@ -15,11 +15,10 @@ std::vector<io::Column> event_columns(bool by_position) {
                                      {"version", ColumnType::kInt64},
                                      {"position", ColumnType::kInt64}};
   if (by_position) columns = {columns[2], columns[0], columns[1]};
-  for (io::Column c : {io::Column{"event_type", ColumnType::kText},
-                       io::Column{"data", ColumnType::kText},
-                       io::Column{"command_id", ColumnType::kText},
-                       io::Column{"ts_ns", ColumnType::kInt64},
-                       io::Column{"wall_ns", ColumnType::kInt64}}) {
+  for (io::Column c :
+       {io::Column{"event_type", ColumnType::kText}, io::Column{"data", ColumnType::kText},
+        io::Column{"command_id", ColumnType::kText}, io::Column{"ts_ns", ColumnType::kInt64},
+        io::Column{"wall_ns", ColumnType::kInt64}}) {
     columns.push_back(c);
   }
   return columns;
@@ -87,12 +86,12 @@ io::Row log_row(const StoredEvent& e) {
 }
 
 StoredEvent event_from(const io::Row& row) {
-  return {text_at(row, 0), int_at(row, 1), int_at(row, 2), text_at(row, 3),
+  return {text_at(row, 0), int_at(row, 1),  int_at(row, 2), text_at(row, 3),
           text_at(row, 4), text_at(row, 5), int_at(row, 6), int_at(row, 7)};
 }
 
 StoredEvent log_event_from(const io::Row& row) {
-  return {text_at(row, 1), int_at(row, 2), int_at(row, 0), text_at(row, 3),
+  return {text_at(row, 1), int_at(row, 2),  int_at(row, 0), text_at(row, 3),
           text_at(row, 4), text_at(row, 5), int_at(row, 6), int_at(row, 7)};
 }
 

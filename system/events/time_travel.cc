@@ -89,9 +89,9 @@ io::Status EventStore::fence_clock(std::int64_t at_ns) {
         [&](io::SqlTransaction& tx) -> io::Result<saga::TxnAction> {
           // Waits for an append holding the counter, then re-checks (EvalPlanQual): a clock
           // already past at_ns needs no fence.
-          auto moved = tx.update(kCounterTable, {std::string(kCounterKey)},
-                                 {{kCounterClock, io::CompareOp::kLt, at_ns}},
-                                 {{kCounterClock, at_ns}});
+          auto moved =
+              tx.update(kCounterTable, {std::string(kCounterKey)},
+                        {{kCounterClock, io::CompareOp::kLt, at_ns}}, {{kCounterClock, at_ns}});
           if (!moved.is_ok()) return moved.status();
           return moved.value() ? saga::TxnAction::kCommit : saga::TxnAction::kRollback;
         });

@@ -4,11 +4,11 @@
 // balance never goes negative when every command is decided on the current state; folding all
 // events at once equals folding them one by one; and a snapshot taken anywhere (written as JSON
 // text and read back, as the store does) plus the tail folds to the same state as a full replay.
+#include "system/events/domain.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
-
-#include "system/events/domain.h"
 
 namespace fl::events {
 namespace {
@@ -24,14 +24,14 @@ Json state_after(const std::vector<std::pair<std::string, Json>>& commands) {
 }
 
 TEST(EventsDomain, SeedsAccountExample) {
-  const Decision create = decide("CreateAccount", Json(), {{"owner", "John Doe"},
-                                                           {"initial_balance", 1000}});
+  const Decision create =
+      decide("CreateAccount", Json(), {{"owner", "John Doe"}, {"initial_balance", 1000}});
   ASSERT_EQ(create.events.size(), 2u);
   EXPECT_EQ(create.events[0].type, "AccountCreated");
   EXPECT_EQ(create.events[1].type, "Deposited");
-  const Json state = state_after({{"CreateAccount", {{"owner", "John Doe"},
-                                                     {"initial_balance", 1000}}},
-                                  {"Withdraw", {{"amount", 200}}}});
+  const Json state =
+      state_after({{"CreateAccount", {{"owner", "John Doe"}, {"initial_balance", 1000}}},
+                   {"Withdraw", {{"amount", 200}}}});
   EXPECT_EQ(state, (Json{{"kind", "account"}, {"owner", "John Doe"}, {"balance", 800}}));
   EXPECT_EQ(balance_of(state), 800);
 }
@@ -42,16 +42,18 @@ TEST(EventsDomain, WithdrawBeyondTheBalanceIsRefused) {
   EXPECT_TRUE(d.events.empty());
   EXPECT_NE(d.refusal.find("insufficient funds"), std::string::npos) << d.refusal;
   EXPECT_EQ(decide("Withdraw", state, {{"amount", 50}}).events.size(), 1u);
-  EXPECT_FALSE(decide("Deposit", Json(), {{"amount", 5}}).refusal.empty());  // no account
+  EXPECT_FALSE(decide("Deposit", Json(), {{"amount", 5}}).refusal.empty());        // no account
   EXPECT_FALSE(decide("CreateAccount", state, {{"owner", "b"}}).refusal.empty());  // exists
 }
 
 TEST(EventsDomain, OrderLifecycle) {
-  const Json created = state_after({{"CreateOrder", {{"customer_id", "cust-456"}, {"amount", 100}}}});
+  const Json created =
+      state_after({{"CreateOrder", {{"customer_id", "cust-456"}, {"amount", 100}}}});
   EXPECT_EQ(created.value("status", ""), "created");
   EXPECT_FALSE(decide("ConfirmOrder", created, Json::object()).refusal.empty());  // no item
-  const Json items = {{"items", {{{"sku", "A"}, {"quantity", 2}, {"price", 7}},
-                                 {{"sku", "B"}, {"quantity", 1}, {"price", 5}}}}};
+  const Json items = {{"items",
+                       {{{"sku", "A"}, {"quantity", 2}, {"price", 7}},
+                        {{"sku", "B"}, {"quantity", 1}, {"price", 5}}}}};
   const Decision add = decide("AddItems", created, items);
   ASSERT_EQ(add.events.size(), 2u);  // one event per item
   const Json shipped = state_after({{"CreateOrder", {{"customer_id", "c"}, {"amount", 1}}},
@@ -92,10 +94,10 @@ TEST(EventsDomain, MalformedDataIsRefusedWithAMessage) {
 }
 
 TEST(EventsDomain, EventsThatDoNotFitAreReported) {
-  EXPECT_FALSE(apply_event(Json(), "Deposited", {{"amount", 5}}));           // no account
+  EXPECT_FALSE(apply_event(Json(), "Deposited", {{"amount", 5}}));  // no account
   EXPECT_FALSE(apply_event(Json(), "Unknown", Json::object()));
   const Json account = *apply_event(Json(), "AccountCreated", {{"owner", "o"}});
-  EXPECT_FALSE(apply_event(account, "AccountCreated", {{"owner", "o"}}));   // twice
+  EXPECT_FALSE(apply_event(account, "AccountCreated", {{"owner", "o"}}));  // twice
   EXPECT_FALSE(apply_event(account, "ItemAdded", {{"quantity", 1}, {"price", 1}}));
   EXPECT_FALSE(apply_event(account, "Withdrawn", {{"amount", "x"}}));
 }
@@ -144,7 +146,8 @@ RC_GTEST_PROP(EventsDomainProperty, OrderSnapshotsEqualReplay, ()) {
     if (type == "AddItems") {
       data = {{"items", Json::array()}};
       for (int k = *rc::gen::inRange(1, 6); k > 0; --k) {
-        data["items"].push_back({{"sku", "S"}, {"quantity", *rc::gen::inRange(1, 9)},
+        data["items"].push_back({{"sku", "S"},
+                                 {"quantity", *rc::gen::inRange(1, 9)},
                                  {"price", *rc::gen::inRange(0, 99)}});
       }
     }

@@ -32,8 +32,8 @@ struct Http {
   std::string node = "events1";
 
   Reply call(const std::string& method, const std::string& path, const std::string& body) {
-    auto r = env.transport.call(node, {method, path, body},
-                                env.clock.deadline_after_ns(kCallTimeoutNs));
+    auto r =
+        env.transport.call(node, {method, path, body}, env.clock.deadline_after_ns(kCallTimeoutNs));
     if (!r.is_ok()) return {-1, r.status().to_string()};
     return {r.value().status, json::parse(r.value().body, nullptr, false)};
   }
@@ -173,7 +173,8 @@ TEST(EventsSim, OfConcurrentAppendsWithOneExpectedVersionExactlyOneSucceeds) {
         --running;
       });
     }
-    for (int i = 0; i < 100 && running > 0; ++i) rt.client_env(0).clock.sleep_ns(io::kNsPerSec / 10);
+    for (int i = 0; i < 100 && running > 0; ++i)
+      rt.client_env(0).clock.sleep_ns(io::kNsPerSec / 10);
     ASSERT_EQ(running, 0);
     EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
     EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), 5);
@@ -205,7 +206,8 @@ TEST(EventsSim, SnapshotsEqualReplayAndLoadingStartsFromThem) {
 
 TEST(EventsSim, TimeTravelIsAStablePrefix) {
   const auto problems = run(json::object(), [](harness::Runtime& rt, Http& http) {
-    const Reply a = http.command("acct", "CreateAccount", {{"owner", "o"}, {"initial_balance", 10}});
+    const Reply a =
+        http.command("acct", "CreateAccount", {{"owner", "o"}, {"initial_balance", 10}});
     ASSERT_EQ(a.status, 201);
     // Half a second past the last commit: the store's clock is fenced forward to it.
     const std::int64_t t = a.body["committed_at_ns"].get<std::int64_t>() + io::kNsPerSec / 2;
@@ -219,12 +221,12 @@ TEST(EventsSim, TimeTravelIsAStablePrefix) {
     rt.client_env(0).clock.sleep_ns(io::kNsPerSec);
     const Reply after = http.post("/api/v1/time-travel/restore", ask);
     EXPECT_EQ(after.body, before.body);
-    const Reply by_position = http.post("/api/v1/time-travel/restore",
-                                        {{"aggregate_id", "acct"}, {"position", 3}});
+    const Reply by_position =
+        http.post("/api/v1/time-travel/restore", {{"aggregate_id", "acct"}, {"position", 3}});
     EXPECT_EQ(by_position.body["version"], 3);
     EXPECT_EQ(by_position.body["state"]["balance"], 11);
-    const Reply beyond = http.post("/api/v1/time-travel/restore",
-                                   {{"aggregate_id", "acct"}, {"position", 99}});
+    const Reply beyond =
+        http.post("/api/v1/time-travel/restore", {{"aggregate_id", "acct"}, {"position", 99}});
     EXPECT_EQ(beyond.status, 409) << beyond.body;
     const Reply future =
         http.post("/api/v1/time-travel/restore",
@@ -269,8 +271,8 @@ TEST(EventsSim, BadInputGetsAClear4xx) {
         {"POST", "/api/v1/commands",
          R"({"aggregate_id":"a b","command_type":"Deposit","data":{"amount":1}})", 400,
          "aggregate_id"},
-        {"POST", "/api/v1/commands", R"({"aggregate_id":"a","command_type":"Fly","data":{}})",
-         400, "unknown command_type"},
+        {"POST", "/api/v1/commands", R"({"aggregate_id":"a","command_type":"Fly","data":{}})", 400,
+         "unknown command_type"},
         {"POST", "/api/v1/commands",
          R"({"aggregate_id":"a","command_type":"Deposit","data":{"amount":-1}})", 400, "amount"},
         {"POST", "/api/v1/commands",
@@ -298,8 +300,8 @@ TEST(EventsSim, BadInputGetsAClear4xx) {
     };
     for (const auto& c : cases) {
       const Reply r = http.call(c.method, c.path, c.body);
-      EXPECT_EQ(r.status, c.status) << c.method << " " << c.path << " " << c.body << " -> "
-                                    << r.body;
+      EXPECT_EQ(r.status, c.status)
+          << c.method << " " << c.path << " " << c.body << " -> " << r.body;
       if (!c.says.empty()) {
         EXPECT_NE(r.body.value("error", "").find(c.says), std::string::npos)
             << c.path << " " << c.body << " -> " << r.body;

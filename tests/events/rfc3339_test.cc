@@ -2,11 +2,11 @@
 // known instants parse to the right nanoseconds, offsets and fractions are honoured, every
 // formatted instant parses back to itself (RapidCheck, 1970..2262), and malformed or impossible
 // text is refused rather than misread.
+#include "system/events/rfc3339.h"
+
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
-
-#include "system/events/rfc3339.h"
 
 namespace fl::events {
 namespace {
@@ -25,12 +25,12 @@ TEST(Rfc3339, ParsesKnownInstants) {
 }
 
 TEST(Rfc3339, RefusesMalformedAndImpossibleTimes) {
-  for (const char* bad : {"", "2024-01-01", "2024-01-01T12:00:00", "2024-13-01T00:00:00Z",
-                          "2023-02-29T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01T12:60:00Z",
-                          "2024-01-01T12:00:00.Z", "2024-01-01T12:00:00.1234567890Z",
-                          "2024-01-01T12:00:00+24:00", "1969-12-31T23:59:59Z",
-                          "2263-01-01T00:00:00Z", "2024-01-01T12:00:00Zjunk", "20x4-01-01T00:00:00Z",
-                          "2024-01-01T12:00:00+0200", "1970-01-01T00:00:00+00:01"}) {
+  for (const char* bad :
+       {"", "2024-01-01", "2024-01-01T12:00:00", "2024-13-01T00:00:00Z", "2023-02-29T00:00:00Z",
+        "2024-01-01T24:00:00Z", "2024-01-01T12:60:00Z", "2024-01-01T12:00:00.Z",
+        "2024-01-01T12:00:00.1234567890Z", "2024-01-01T12:00:00+24:00", "1969-12-31T23:59:59Z",
+        "2263-01-01T00:00:00Z", "2024-01-01T12:00:00Zjunk", "20x4-01-01T00:00:00Z",
+        "2024-01-01T12:00:00+0200", "1970-01-01T00:00:00+00:01"}) {
     EXPECT_FALSE(parse_rfc3339_ns(bad).has_value()) << bad;
   }
   EXPECT_FALSE(parse_rfc3339_ns(std::string(1000, '9')).has_value());
