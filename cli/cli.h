@@ -32,6 +32,7 @@ int cmd_serve(const Args& args, std::ostream& out, std::ostream& err);
 // The benchmarks (bench_*.cc), after `faultline bench <name>`.
 int bench_sim(const Args& args, std::ostream& out, std::ostream& err);
 int bench_pg(const Args& args, std::ostream& out, std::ostream& err);
+int bench_events(const Args& args, std::ostream& out, std::ostream& err);
 int bench_checkers(const Args& args, std::ostream& out, std::ostream& err);
 
 }  // namespace fl::cli

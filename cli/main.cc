@@ -23,7 +23,7 @@ constexpr Entry kCommands[] = {
     {"list", fl::cli::cmd_list, "list the scenarios"},
     {"check", fl::cli::cmd_check, "judge a history file (JSON lines, Jepsen EDN, Porcupine)"},
     {"report", fl::cli::cmd_report, "write a run directory's report.html"},
-    {"bench", fl::cli::cmd_bench, "benchmarks: sim | pg | checkers"},
+    {"bench", fl::cli::cmd_bench, "benchmarks: sim | pg | events | checkers | sync-merges"},
     {"serve", fl::cli::cmd_serve, "run services in production (saga, inventory, ..., all)"},
 };
 

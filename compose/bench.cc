@@ -29,4 +29,11 @@ const BenchmarkInfo* find_benchmark(const std::string& name) {
   return nullptr;
 }
 
+std::vector<std::string> benchmark_names() {
+  register_all();
+  std::vector<std::string> names;
+  for (const auto& b : benchmarks()) names.push_back(b.name);
+  return names;
+}
+
 }  // namespace fl::compose

@@ -23,5 +23,7 @@ constexpr std::size_t kMaxBenchmarks = 32;
 
 void register_benchmark(BenchmarkInfo info);
 const BenchmarkInfo* find_benchmark(const std::string& name);
+// Every registered benchmark's name, in registration order.
+std::vector<std::string> benchmark_names();
 
 }  // namespace fl::compose

@@ -2,6 +2,7 @@
 #include "compose/registry.h"
 
 #include "compose/echo/echo.h"
+#include "compose/events/events.h"
 #include "compose/saga/saga.h"
 #include "compose/sync/sync.h"
 
@@ -14,6 +15,7 @@ void register_all() {
   register_echo();
   register_saga();
   register_sync();
+  register_events();
 }
 
 }  // namespace fl::compose

@@ -1,0 +1,109 @@
+// Proves, through the `faultline` binary as a user runs it, that each event-store known-bug
+// variant (scenarios/event-store-bug-*.toml) is caught by a sweep of its first seeds and that
+// `faultline shrink` reduces the failure (a smaller reproduction that still fails, within its
+// run budget). The long variant (label "long") sweeps seeds 1..50 of each and checks the issue's
+// bar: every variant fails within 50 seeds, with the median gap between failing seeds <= 10.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+namespace fs = std::filesystem;
+
+struct Ran {
+  int code = -1;
+  std::string output;
+};
+
+Ran faultline(const std::string& args) {
+  const std::string cmd = std::string(FAULTLINE_BIN) + " " + args + " 2>&1";
+  Ran r;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (pipe == nullptr) return r;
+  char buf[4096];
+  constexpr std::size_t kMaxOutput = 1 << 22;
+  std::size_t n = 0;
+  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0 && r.output.size() < kMaxOutput) {
+    r.output.append(buf, n);
+  }
+  const int status = pclose(pipe);
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+nlohmann::json read_json(const fs::path& p) {
+  std::ifstream in(p);
+  return in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+}
+
+const char* const kBugs[] = {"sequence-position-reader", "snapshot-wrong-version",
+                             "no-expected-version", "time-travel-wall-clock"};
+
+class EventsBugs : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("fl-events-bugs-" + std::string(GetParam()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  // The failing seeds of a sweep of `seeds`, and the out-dir of the first.
+  std::vector<int> sweep(const std::string& seeds, std::string* first_dir) {
+    const std::string out = (dir / "sweep").string();
+    const Ran r = faultline("sweep event-store-bug-" + std::string(GetParam()) + " --seeds " +
+                            seeds + " --jobs 2 --out " + out);
+    EXPECT_EQ(r.code, 1) << "the broken system must fail within seeds " << seeds << "\n"
+                         << r.output;
+    std::vector<int> failing;
+    const nlohmann::json s = read_json(fs::path(out) / "sweep.json");
+    for (const auto& x : s.value("seeds", nlohmann::json::array())) {
+      if (x["result"] != "fail") continue;
+      if (failing.empty()) *first_dir = (fs::path(out) / x["dir"].get<std::string>()).string();
+      failing.push_back(x["seed"].get<int>());
+    }
+    return failing;
+  }
+  fs::path dir;
+};
+
+TEST_P(EventsBugs, CaughtWithinTenSeedsAndShrunk) {
+  std::string failing_dir;
+  const std::vector<int> failing = sweep("1..10", &failing_dir);
+  ASSERT_FALSE(failing.empty());
+  const Ran s = faultline("shrink " + failing_dir + " --budget 12");
+  ASSERT_EQ(s.code, 0) << s.output;
+  EXPECT_NE(s.output.find("smallest reproduction: faultline run"), std::string::npos) << s.output;
+  const nlohmann::json shrink = read_json(fs::path(failing_dir) / "shrink.json");
+  ASSERT_TRUE(shrink.is_object());
+  EXPECT_LE(shrink["runs"].get<int>(), 12);
+  bool reduced = false;
+  for (const auto& k : shrink["knobs"]) reduced = reduced || k["to"] != k["from"];
+  EXPECT_TRUE(reduced) << shrink.dump(2);
+  const nlohmann::json smallest =
+      read_json(fs::path(shrink["run_dir"].get<std::string>()) / "results.json");
+  EXPECT_EQ(smallest.value("result", ""), "fail");
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, EventsBugs, ::testing::ValuesIn(kBugs));
+
+class EventsBugsLong : public EventsBugs {};
+
+TEST_P(EventsBugsLong, FailsWithinFiftySeedsWithAMedianGapOfAtMostTen) {
+  std::string first;
+  const std::vector<int> failing = sweep("1..50", &first);
+  ASSERT_FALSE(failing.empty());
+  std::vector<int> gaps = {failing.front()};
+  for (std::size_t i = 1; i < failing.size(); ++i) gaps.push_back(failing[i] - failing[i - 1]);
+  std::sort(gaps.begin(), gaps.end());
+  EXPECT_LE(gaps[gaps.size() / 2], 10) << GetParam() << ": " << failing.size() << " of 50 fail";
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, EventsBugsLong, ::testing::ValuesIn(kBugs));
+
+}  // namespace
