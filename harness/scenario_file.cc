@@ -385,6 +385,11 @@ std::string scenario_dir() {
     const fs::path dir = fs::path(tree) / "scenarios";
     if (fs::is_directory(dir, ec)) return dir.string();
   }
+  // The installed layout (packaging/CMakeLists.txt): <prefix>/bin/faultline beside
+  // <prefix>/share/faultline/scenarios, wherever the prefix is (/usr, /opt/x, an extracted .deb).
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  const fs::path installed = exe.parent_path().parent_path() / "share/faultline/scenarios";
+  if (!ec && fs::is_directory(installed, ec)) return installed.string();
   // harness/ beside scenarios/ in the source tree (absolute unless the build says not).
   const fs::path here = fs::path(__FILE__).parent_path().parent_path() / "scenarios";
   if (here.is_absolute() && fs::is_directory(here, ec)) return here.string();

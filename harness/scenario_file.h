@@ -93,7 +93,9 @@ std::string validate_scenario(const ScenarioSpec& spec);
 // value is read as a TOML value (42, 1.5, true, "text", [1, 2]), or as a bare string otherwise.
 std::string apply_override(const std::string& assignment, nlohmann::json* document);
 
-// The directory holding the shipped scenario files (scenarios/ in the source tree).
+// The directory holding the shipped scenario files: $FAULTLINE_SCENARIOS, else scenarios/ of the
+// source tree this executable was built from, else the installed <prefix>/share/faultline/
+// scenarios beside <prefix>/bin, else scenarios/ of the compiled-in source path.
 std::string scenario_dir();
 // Resolves "register-sql" or "path/to/x.toml" to a file path; "" if none exists.
 std::string find_scenario_file(const std::string& name_or_path);
