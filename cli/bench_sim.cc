@@ -70,8 +70,10 @@ SimFigures sim_rpc(std::uint64_t seed, int nodes, int clients, std::int64_t virt
     // An echo handler without routing or work: the simulator's own cost is what is measured.
     sim.add_node("n" + std::to_string(i), [](io::Env& env) {
       env.transport.serve([&env](const io::Request& r) {
-        return io::Response{200, env.tasks.node_name() + "|" +
-                                     std::to_string(env.tasks.incarnation()) + "|" + r.body};
+        return io::Response{
+            200,
+            env.tasks.node_name() + "|" + std::to_string(env.tasks.incarnation()) + "|" + r.body,
+            {}};
       });
     });
   }
@@ -84,7 +86,7 @@ SimFigures sim_rpc(std::uint64_t seed, int nodes, int clients, std::int64_t virt
         io::Random rnd = sim.random().fork(static_cast<std::uint64_t>(c));
         while (sim.now_ns() < end) {
           const std::string to = "n" + std::to_string(1 + rnd.below(nodes));
-          auto r = env.transport.call(to, io::Request{"POST", "/echo", "x:1"},
+          auto r = env.transport.call(to, io::Request{"POST", "/echo", "x:1", {}},
                                       env.clock.deadline_after_ns(100 * io::kNsPerMs));
           if (r.is_ok()) ++rpcs;
         }

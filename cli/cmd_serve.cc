@@ -18,7 +18,7 @@ using compose::ServiceInfo;
 // fills what the command line left out, with the same checks).
 struct RawServe {
   std::vector<std::string> names;
-  std::string port_base, port, node_name, pg, redis, kafka, topics, log_level;
+  std::string port_base, port, node_name, pg, redis, kafka, topics, log_level, drain_ms;
   std::vector<std::string> peers;
   std::map<std::string, std::string> service_options;  // option name -> text
 };
@@ -35,6 +35,7 @@ constexpr EnvFlag kEnvFlags[] = {
     {"--kafka", "KAFKA_BROKERS", &RawServe::kafka},
     {"--kafka-topics", "KAFKA_TOPICS", &RawServe::topics},
     {"--log-level", "LOG_LEVEL", &RawServe::log_level},
+    {"--drain-ms", "FL_DRAIN_MS", &RawServe::drain_ms},
 };
 
 // Every serve option of every registered service, once per name (first declaration wins).
@@ -187,6 +188,15 @@ std::string finish(RawServe raw, const GetEnv& getenv, serve::ServeConfig* c) {
     const auto level = api::parse_log_level(raw.log_level);
     if (!level) return "log level must be debug, info, warn or error, got '" + raw.log_level + "'";
     c->log_level = *level;
+  }
+  if (!raw.drain_ms.empty()) {
+    std::uint64_t v = 0;
+    if (!harness::parse_u64(raw.drain_ms, &v) ||
+        v > static_cast<std::uint64_t>(serve::kMaxDrainMs)) {
+      return "--drain-ms (FL_DRAIN_MS) must be in 0.." + std::to_string(serve::kMaxDrainMs) +
+             ", got '" + raw.drain_ms + "'";
+    }
+    c->drain_ms = static_cast<std::int64_t>(v);
   }
   if (std::string e = read_service_options(raw, getenv, c); !e.empty()) return e;
   return serve::check_stores(*c);

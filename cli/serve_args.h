@@ -9,6 +9,8 @@
 //   --pg CONNINFO (POSTGRES_URL, else libpq's PG* variables)   --redis URL (REDIS_URL)
 //   --kafka BROKERS|mock (KAFKA_BROKERS)   --kafka-topics create|provisioned (KAFKA_TOPICS)
 //   --log-level debug|info|warn|error (LOG_LEVEL)
+//   --drain-ms N (FL_DRAIN_MS)    on SIGTERM: /health/ready 503 for N ms before the listeners
+//                                 close (default 1000, at most 60000)
 //   and each named service's own options (compose/service.h ServiceOption: flag and variable),
 //   e.g. --step-timeout-ms (SAGA_STEP_TIMEOUT_MS) for the saga orchestrator.
 //

@@ -39,6 +39,9 @@ ServiceHost::ServiceHost(const ServiceInfo& info, io::Env& env, nlohmann::json o
   if (info.cache) {
     health_.add("redis", api::cache_probe(*env.cache, "faultline:health:" + info.name));
   }
+  health_.add_readiness("draining", [this]() -> std::string {
+    return draining_ ? "the process is stopping (SIGTERM): no new work, please" : "";
+  });
   if (info.events) {
     health_.add("kafka", api::events_probe(*env.events, kHealthTopic, info.name));
     io::EventLog* events = env.events;

@@ -48,6 +48,9 @@ class ServiceHost {
   io::Status start();
   // The API's handler, for io::Transport::serve(). REQUIRES: start() returned ok.
   io::Handler handler();
+  // Stopping: from now on GET /health/ready answers 503 ("draining"), so that a load balancer
+  // takes the instance out before its listener closes; liveness and requests are unaffected.
+  void begin_drain() { draining_ = true; }
   api::Logger& log() { return log_; }
   api::Metrics& metrics() { return metrics_; }
   const ServiceInfo& info() const { return info_; }
@@ -65,6 +68,7 @@ class ServiceHost {
   std::unique_ptr<api::ApiServer> server_;
   std::shared_ptr<void> service_;
   bool started_ = false;
+  bool draining_ = false;
 };
 
 // The topics a service needs provisioned before it starts (its own and kHealthTopic when it uses

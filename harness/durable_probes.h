@@ -1,9 +1,9 @@
 // Probes on a service node's stores: decorators (system/io/wrappers.h) of io::SqlStore,
 // io::EventLog, io::KvCache and io::LocalStore that report each durable step boundary of the
 // node — each COMMIT that returned ok or indeterminate, each produce that returned, each cache
-// write that returned, each local-disk write that returned ok — to a hook, which may crash the node
-// right there. The crash-point enumeration (crash_points.h) uses them to crash a node exactly after
-// its n-th durable step.
+// write that returned, each local-disk write that returned ok — to a hook, which may crash the
+// node right there. The crash-point enumeration (crash_points.h) uses them to crash a node
+// exactly after its n-th durable step.
 //
 // Fault model: none by themselves; they forward every call unchanged, then ask the hook. When the
 // hook says "crash", the probe crashes the node through `crash` and yields on the node's Tasks,

@@ -9,6 +9,7 @@
 #include "harness/run.h"
 #include "harness/sweep/sweep_process.h"
 #include "reports/report.h"
+#include "system/io/random.h"
 
 namespace fl::harness {
 namespace fs = std::filesystem;
@@ -21,6 +22,33 @@ std::string reproduce_command(const RunOptions& o) {
 }
 
 namespace {
+
+std::string hex64(std::uint64_t v) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 15];
+  return out;
+}
+
+// FNV-1a of the scenario file's bytes ("" if it cannot be read): a replay tells a changed
+// scenario from nondeterminism by it.
+std::string scenario_file_hash(const std::string& scenario) {
+  const std::string file = find_scenario_file(scenario);
+  std::ifstream in(file, std::ios::binary);
+  if (file.empty() || !in) return "";
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return hex64(io::hash_bytes(text));
+}
+
+// The seal of a recording: a hash of what a replay reads from it, so that an edited results.json
+// is told apart from a run that no longer repeats.
+std::string seal_of(const nlohmann::json& recorded) {
+  const nlohmann::json fields = {
+      recorded.value("scenario", ""),   recorded.value("seed", 0ULL),
+      recorded.value("mode", ""),       recorded.value("set", nlohmann::json::array()),
+      recorded.value("trace_hash", ""), recorded.value("scenario_file_hash", "")};
+  return hex64(io::hash_bytes(fields.dump()));
+}
 
 bool write_outputs(const RunArgs& run, const RunResult& result, std::ostream& err) {
   std::error_code ec;
@@ -39,8 +67,15 @@ bool write_outputs(const RunArgs& run, const RunResult& result, std::ostream& er
                       {"checks", result.checks},
                       {"drawn", result.drawn},
                       {"reproduce", reproduce_command(run.options)},
-                      {"details", result.details}};
-  std::ofstream(fs::path(run.out_dir) / "results.json") << j.dump(2) << "\n";
+                      {"details", result.details},
+                      {"scenario_file_hash", scenario_file_hash(run.options.scenario)}};
+  j["seal"] = seal_of(j);
+  std::ofstream results(fs::path(run.out_dir) / "results.json");
+  results << j.dump(2) << "\n";
+  if (!results.flush()) {
+    err << "faultline: cannot write " << (fs::path(run.out_dir) / "results.json").string() << "\n";
+    return false;
+  }
   std::ofstream trace(fs::path(run.out_dir) / "trace.txt");
   for (const auto& line : result.trace_lines) trace << line << "\n";
   if (!result.history.ops.empty()) {
@@ -129,6 +164,17 @@ int replay_run(const std::string& run_dir, std::ostream& out, std::ostream& err)
         << " is not a results.json with scenario, seed, mode and trace_hash\n";
     return kExitUsage;
   }
+  if (recorded.contains("seal") && recorded["seal"] != seal_of(recorded)) {
+    err << "faultline replay: " << file.string()
+        << " was edited after the run (its seal does not match what it records); a replay "
+           "cannot judge an edited recording\n";
+    return kExitUsage;
+  }
+  if (recorded["mode"] != "sim") {
+    err << "faultline replay: " << file.string() << " records a " << recorded["mode"].dump()
+        << " run; only simulated runs repeat exactly\n";
+    return kExitUsage;
+  }
   RunArgs run;
   run.options.scenario = recorded["scenario"].get<std::string>();
   run.options.seed = recorded["seed"].get<std::uint64_t>();
@@ -138,18 +184,41 @@ int replay_run(const std::string& run_dir, std::ostream& out, std::ostream& err)
       if (o.is_string()) run.options.overrides.push_back(o.get<std::string>());
     }
   }
-  run.out_dir = (fs::path(run_dir) / "replay").string();
+  auto replay_once = [&](const std::string& sub, RunResult* result) {
+    run.out_dir = (fs::path(run_dir) / sub).string();
+    return execute_run(run, out, err, result);
+  };
   RunResult result;
-  const int code = execute_run(run, out, err, &result);
+  const int code = replay_once("replay", &result);
   if (code == kExitUsage) return code;
-  const std::string expected = recorded["trace_hash"].get<std::string>();
-  if (result.trace_hash != expected) {
-    out << "replay: MISMATCH: recorded trace-hash " << expected << ", replay gave "
-        << result.trace_hash << " (nondeterminism)\n";
+  if (result.trace_hash.empty()) {
+    err << "faultline replay: the replay did not complete (see above), nothing to compare\n";
     return kExitHarness;
   }
-  out << "replay: trace-hash matches the recorded run\n";
-  return code;
+  const std::string expected = recorded["trace_hash"].get<std::string>();
+  if (result.trace_hash == expected) {
+    out << "replay: trace-hash matches the recorded run\n";
+    return code;
+  }
+  out << "replay: MISMATCH: recorded trace-hash " << expected << ", replay gave "
+      << result.trace_hash << "\n";
+  const std::string recorded_file = recorded.value("scenario_file_hash", "");
+  const std::string now_file = scenario_file_hash(run.options.scenario);
+  if (!recorded_file.empty() && recorded_file != now_file) {
+    out << "replay: the scenario file changed since the recording (its hash was " << recorded_file
+        << ", is " << (now_file.empty() ? "unreadable" : now_file) << ")\n";
+    return kExitHarness;
+  }
+  // Same inputs: a second replay tells a changed binary (repeatable) from nondeterminism.
+  RunResult again;
+  (void)replay_once("replay-2", &again);
+  if (again.trace_hash == result.trace_hash) {
+    out << "replay: two replays agree with each other: the binary changed since the recording "
+           "(or the recording's hash was not its own)\n";
+  } else {
+    out << "replay: NONDETERMINISM: a second replay gave " << again.trace_hash << "\n";
+  }
+  return kExitHarness;
 }
 
 int list_scenarios(std::ostream& out) {

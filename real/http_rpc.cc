@@ -78,7 +78,10 @@ void HttpTransport::stop() {
   impl_->stopping = true;
   error_code ignored;
   if (impl_->acceptor) impl_->acceptor->close(ignored);
+  // Idle connections close now; one handling a request writes its answer (with Connection:
+  // close) and then ends (serve_connection checks `stopping`), so no request in flight is cut.
   for (auto& [id, c] : impl_->connections) {
+    if (!c.idle) continue;
     if (auto stream = c.stream.lock()) stream->socket().close(ignored);
   }
   impl_->idle.clear();

@@ -150,7 +150,7 @@ void HttpTransport::Impl::serve_connection(std::shared_ptr<beast::tcp_stream> st
     http::response<http::string_body> res{static_cast<http::status>(response.status), 11};
     apply_fields(response.headers, &res);
     res.body() = std::move(response.body);
-    res.keep_alive(req.keep_alive());
+    res.keep_alive(req.keep_alive() && !stopping);
     if (!write_response(*stream, res, req.method() == http::verb::head) || !req.keep_alive()) {
       break;
     }

@@ -21,7 +21,7 @@ namespace {
 constexpr int kExitPass = 0;
 constexpr int kExitHarness = 3;
 constexpr std::int64_t kStopPollNs = 50 * io::kNsPerMs;
-constexpr std::int64_t kStopGraceNs = 200 * io::kNsPerMs;
+constexpr std::int64_t kStopGraceNs = 5 * io::kNsPerSec;
 
 volatile std::sig_atomic_t g_stop_signal = 0;  // set by the SIGINT/SIGTERM handler only
 extern "C" void on_stop_signal(int signal) { g_stop_signal = signal; }
@@ -97,6 +97,36 @@ std::unique_ptr<compose::ServiceHost> make_host(const ServeConfig& config, Slot&
 }
 
 // Starts one service and listens. Returns false (logged) when it cannot.
+// The HTTP server's connection figures (real/http_rpc.h HttpStats) on the service's /metrics:
+// faultline_http_connections{state="open"} and faultline_http_connection_events{event=...}
+// (monotonic counts since start, exposed as gauge samples).
+void add_http_gauges(Slot& slot) {
+  real::RealNode* node = slot.node.get();
+  slot.host->metrics().add_gauge(
+      "faultline_http_connections", "open HTTP connections", [node](auto* out) {
+        out->push_back({{{"state", "open"}}, static_cast<double>(node->transport().stats().open)});
+        return true;
+      });
+  slot.host->metrics().add_gauge(
+      "faultline_http_connection_events",
+      "HTTP connection events since start: accepted, evicted_idle, refused_overload (503), "
+      "accept_errors, idle_timeouts, header_refusals (431)",
+      [node](auto* out) {
+        const real::HttpStats st = node->transport().stats();
+        const std::pair<const char*, std::uint64_t> events[] = {
+            {"accepted", st.accepted},
+            {"evicted_idle", st.evicted_idle},
+            {"refused_overload", st.refused_overload},
+            {"accept_errors", st.accept_errors},
+            {"idle_timeouts", st.idle_timeouts},
+            {"header_refusals", st.header_refusals}};
+        for (const auto& [name, value] : events) {
+          out->push_back({{{"event", name}}, static_cast<double>(value)});
+        }
+        return true;
+      });
+}
+
 bool start_slot(const ServeConfig& config, real::KafkaMockCluster* mock, Slot& slot) {
   if (io::Status s = open_stores(config, mock, &slot); !s.is_ok()) {
     write_line("{\"level\":\"error\",\"service\":\"" + slot.info->name +
@@ -109,6 +139,7 @@ bool start_slot(const ServeConfig& config, real::KafkaMockCluster* mock, Slot& s
     log.error("start failed", {{"error", s.to_string()}});
     return false;
   }
+  add_http_gauges(slot);
   try {
     slot.node->transport().serve(slot.host->handler());
   } catch (const std::exception& e) {  // a port in use
@@ -139,10 +170,27 @@ int run_services(const ServeConfig& config, real::KafkaMockCluster* mock) {
   io::Clock& clock = slots.front()->node->env().clock;
   while (g_stop_signal == 0) clock.sleep_ns(kStopPollNs);  // ends only by a signal
   for (auto& slot : slots) {
+    slot->host->begin_drain();
+    slot->host->log().info(
+        "draining", {{"signal", static_cast<int>(g_stop_signal)}, {"drain_ms", config.drain_ms}});
+  }
+  clock.sleep_ns(config.drain_ms * io::kNsPerMs);  // /health/ready says 503 meanwhile
+  for (auto& slot : slots) {
     slot->host->log().info("stopping", {{"signal", static_cast<int>(g_stop_signal)}});
     slot->node->transport().stop();
   }
-  clock.sleep_ns(kStopGraceNs);  // lets handlers that were running write their answers
+  // Requests in flight finish and are answered (their connections then close), for at most
+  // kStopGraceNs.
+  const io::Deadline grace = clock.deadline_after_ns(kStopGraceNs);
+  auto busy = [&] {
+    std::uint64_t open = 0;
+    for (auto& slot : slots) open += slot->node->transport().stats().open;
+    return open;
+  };
+  while (busy() > 0 && clock.monotonic_ns() < grace.monotonic_ns) clock.sleep_ns(kStopPollNs / 5);
+  if (const std::uint64_t left = busy(); left > 0) {
+    slots.front()->host->log().warn("stopping with requests in flight", {{"connections", left}});
+  }
   return kExitPass;
 }
 

@@ -38,11 +38,15 @@ struct ServeConfig {
   std::string kafka;                         // bootstrap servers, or "mock"
   bool kafka_topics_provisioned = false;     // --kafka-topics provisioned: only check they exist
   api::LogLevel log_level = api::LogLevel::kInfo;
+  // On SIGTERM/SIGINT: readiness turns 503 at once, the listeners close drain_ms later (time for
+  // a load balancer to notice), then running handlers get kStopGraceNs to answer.
+  std::int64_t drain_ms = 1000;
   // Per service: its options, resolved (compose::resolve_service_options).
   std::map<std::string, nlohmann::json> options;
 };
 
 constexpr int kMaxServeStartAttempts = 300;
+constexpr std::int64_t kMaxDrainMs = 60'000;
 constexpr std::int64_t kServeStartRetryNs = 200 * io::kNsPerMs;
 
 // The port `info` listens on under `config` (0 when ephemeral).

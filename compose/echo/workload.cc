@@ -28,7 +28,7 @@ class EchoClient final : public workloads::Client {
     const std::string relay = op.value.value("relay_to", std::string());
     const std::string path = relay.empty() ? "/echo" : "/relay/" + relay;
     const std::string body = op.value.at("body").get<std::string>();
-    auto called = env_.transport.call(target, {"POST", path, body},
+    auto called = env_.transport.call(target, {"POST", path, body, {}},
                                       env_.clock.deadline_after_ns(kCallTimeoutNs));
     if (!called.is_ok()) {
       const bool failed = called.status().is_failed();

@@ -28,7 +28,7 @@ constexpr std::size_t kMaxErrorText = 300;
 
 io::Result<io::Response> call(io::Env& env, const std::string& node, const std::string& method,
                               const std::string& path, const std::string& body = "") {
-  return env.transport.call(node, {method, path, body},
+  return env.transport.call(node, {method, path, body, {}},
                             env.clock.deadline_after_ns(kCallTimeoutNs));
 }
 

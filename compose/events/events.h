@@ -5,7 +5,8 @@
 //
 // System options (a scenario's topology.system_options; defaults in brackets):
 //   nodes [2] (1..4)            service nodes events1..eventsN
-//   snapshot_every [5] (0..1000) the service's --snapshot-every (EVENTS_SNAPSHOT_EVERY)
+//   snapshot_every [5] (0..kMaxSnapshotEvery: 10000) the service's --snapshot-every
+//                       (EVENTS_SNAPSHOT_EVERY)
 //   bug ["none"]                a known-bug switch, simulation only (docs/known-bugs.md):
 //       "sequence-position-reader", "snapshot-wrong-version", "no-expected-version",
 //       "time-travel-wall-clock"

@@ -57,7 +57,7 @@ struct SagaOrdersState {
 
 // One POST /api/v1/sagas. ok: the saga id; failed: definitely not started; indeterminate: unknown.
 io::Result<std::string> start_once(io::Env& env, const json& body, int* http_status) {
-  auto called = env.transport.call(kOrchestratorNode, {"POST", kStartPath, body.dump()},
+  auto called = env.transport.call(kOrchestratorNode, {"POST", kStartPath, body.dump(), {}},
                                    env.clock.deadline_after_ns(kCallTimeoutNs));
   if (!called.is_ok()) return called.status();
   const int status = called.value().status;

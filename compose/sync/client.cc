@@ -67,7 +67,7 @@ class SyncClient final : public workloads::Client {
   Reply device(const json& value, const std::string& method, const std::string& path,
                const json& body) {
     const std::string device = value.at("device").get<std::string>();
-    const io::Request request{method, path, body.is_null() ? "" : body.dump()};
+    const io::Request request{method, path, body.is_null() ? "" : body.dump(), {}};
     if (hub_ != nullptr) {
       const io::Response r = hub_->call(device, request);
       return to_reply(r);
@@ -76,8 +76,8 @@ class SyncClient final : public workloads::Client {
         env_.transport.call(device, request, env_.clock.deadline_after_ns(kCallTimeoutNs)));
   }
   Reply server(const std::string& node, const std::string& path) {
-    return to_reply(
-        env_.transport.call(node, {"GET", path, ""}, env_.clock.deadline_after_ns(kCallTimeoutNs)));
+    return to_reply(env_.transport.call(node, {"GET", path, "", {}},
+                                        env_.clock.deadline_after_ns(kCallTimeoutNs)));
   }
   // ok with `extra` merged into the invocation's value; fail when definitely not done; info when
   // the call's outcome is unknown (only for operations that may have changed something).

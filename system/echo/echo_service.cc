@@ -30,7 +30,9 @@ io::Response EchoService::echo(const std::string& body) {
     observer_->on_handled(env_.tasks.node_name(), env_.tasks.incarnation(), body);
   }
   io::Response response{
-      200, env_.tasks.node_name() + "|" + std::to_string(env_.tasks.incarnation()) + "|" + body};
+      200,
+      env_.tasks.node_name() + "|" + std::to_string(env_.tasks.incarnation()) + "|" + body,
+      {}};
   if (options_.bug_stale_reply_every > 0) {
     const bool stale = ++echoed_ % options_.bug_stale_reply_every == 0;
     std::string previous = std::exchange(last_reply_, response.body);
@@ -42,9 +44,9 @@ io::Response EchoService::echo(const std::string& body) {
 io::Response EchoService::relay(const std::string& target, const std::string& body) {
   if (body.size() > kMaxEchoBodyBytes) return api::error_response(413, "body too large");
   if (options_.handler_think_ns > 0) env_.clock.sleep_ns(options_.handler_think_ns);
-  auto result = env_.transport.call(target, {"POST", "/echo", body},
+  auto result = env_.transport.call(target, {"POST", "/echo", body, {}},
                                     env_.clock.deadline_after_ns(options_.relay_timeout_ns));
-  if (!result.is_ok()) return io::Response{502, result.status().to_string()};
+  if (!result.is_ok()) return io::Response{502, result.status().to_string(), {}};
   return result.value();
 }
 

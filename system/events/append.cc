@@ -256,6 +256,11 @@ io::Result<AppendOutcome> EventStore::append_once(const CommandRequest& c) {
   if (!decision.refusal.empty()) {
     return outcome(AppendOutcome::Kind::kRefused, version, decision.refusal);
   }
+  if (version + static_cast<std::int64_t>(decision.events.size()) > kMaxStreamVersion) {
+    return outcome(AppendOutcome::Kind::kRefused, version,
+                   "stream " + c.aggregate_id + " is full (at most " +
+                       std::to_string(kMaxStreamVersion) + " events per stream)");
+  }
   return commit_append(tx, c, kind, before.value(), decision);
 }
 

@@ -151,7 +151,7 @@ io::Result<io::Response> Device::call(const std::string& server, const io::Reque
 io::Status Device::ensure_registered(const std::string& server) {
   if (meta_.registered.count(server) > 0) return io::Status::ok();
   const Json body = {{"device_id", options_.device_id}, {"user_id", options_.user_id}};
-  auto r = call(server, {"POST", "/api/v1/sync/register-device", body.dump()});
+  auto r = call(server, {"POST", "/api/v1/sync/register-device", body.dump(), {}});
   if (!r.is_ok()) return r.status();
   if (r.value().status != 200 && r.value().status != 201) {
     return io::Status::failed(
@@ -223,7 +223,7 @@ io::Status Device::upload_batch(const std::string& server, const std::vector<std
   }
   const Json body = {
       {"device_id", options_.device_id}, {"seq", meta_.upload_seq}, {"changes", changes}};
-  auto r = call(server, {"POST", "/api/v1/sync/upload", body.dump()});
+  auto r = call(server, {"POST", "/api/v1/sync/upload", body.dump(), {}});
   if (!r.is_ok()) return r.status();
   if (r.value().status == 404) meta_.registered.erase(server);  // register again next time
   if (r.value().status != 200) {
@@ -248,7 +248,7 @@ io::Status Device::download(const std::string& server, SyncResult* result) {
     const std::string path = "/api/v1/sync/download?device_id=" + options_.device_id +
                              "&since=" + std::to_string(since) +
                              "&limit=" + std::to_string(options_.download_page);
-    auto r = call(server, {"GET", path, ""});
+    auto r = call(server, {"GET", path, "", {}});
     if (!r.is_ok()) return r.status();
     if (r.value().status == 404) meta_.registered.erase(server);
     if (r.value().status != 200) {

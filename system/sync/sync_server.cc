@@ -63,6 +63,11 @@ io::Status SyncServer::start() {
 io::Result<bool> SyncServer::register_device(const std::string& device_id,
                                              const std::string& user_id) {
   FL_ASSERT(valid_entity_id(device_id) && valid_entity_id(user_id));
+  if (!valid_actor(device_id + "@" + region_)) {
+    return io::Status::failed(io::ErrorKind::kInvalidArgument,
+                              "device_id too long: '<device_id>@" + region_ + "' must fit in " +
+                                  std::to_string(kMaxActorBytes) + " bytes");
+  }
   return saga::transact<bool>(
       *env_.sql, env_.clock, [&](io::SqlTransaction& tx) -> io::Result<bool> {
         SyncTxn txn(tables_, tx);
@@ -90,6 +95,12 @@ io::Result<CrdtState> SyncServer::apply_ops(SyncTxn& txn, const UploadChange& ch
   }
   if (auto seen = max_hlc(state)) hlc_.observe(*seen);
   const std::string actor = device_id + "@" + region_;
+  if (!valid_actor(actor)) {  // a device registered elsewhere, or before the limit was checked
+    return io::Status::failed(io::ErrorKind::kInvalidArgument,
+                              "device_id too long for an actor id ('" + device_id.substr(0, 16) +
+                                  "...@" + region_ + "' exceeds " + std::to_string(kMaxActorBytes) +
+                                  " bytes)");
+  }
   for (const CrdtOp& op : change.ops) {
     if (op.timestamp_ms) hlc_.observe({*op.timestamp_ms, 0});
     const Hlc stamp = hlc_.tick(env_.clock.wall_ns() / io::kNsPerMs);
@@ -265,7 +276,7 @@ io::Status SyncServer::pull_once(const std::string& peer, bool* more) {
   const std::int64_t since = cursors_[peer];
   const std::string path = "/api/v1/sync/replicate?since=" + std::to_string(since) +
                            "&limit=" + std::to_string(options_.replicate_page);
-  auto called = env_.transport.call(peer, {"GET", path, ""},
+  auto called = env_.transport.call(peer, {"GET", path, "", {}},
                                     env_.clock.deadline_after_ns(options_.peer_timeout_ns));
   if (!called.is_ok()) return called.status();
   WirePage page;

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "tests/support/cli.h"
@@ -85,18 +86,37 @@ TEST(Cli, ReplayConfirmsAndDetectsTampering) {
   auto ok = run_cli(cmd_replay, {dir.string()});
   EXPECT_EQ(ok.code, kExitPass) << ok.out << ok.err;
   EXPECT_NE(ok.out.find("replay: trace-hash matches"), std::string::npos);
-  // Tamper with the recorded hash: replay must say so and exit 3.
+  // Tamper with the recorded hash: the seal says the recording was edited (exit 2).
   std::ifstream in(dir / "results.json");
   std::stringstream buf;
   buf << in.rdbuf();
-  std::string json = buf.str();
+  const std::string original = buf.str();
+  std::string json = original;
   const auto pos = json.find("\"trace_hash\": \"");
   ASSERT_NE(pos, std::string::npos);
   json.replace(pos + 15, 16, "0000000000000000");
   std::ofstream(dir / "results.json") << json;
+  auto edited = run_cli(cmd_replay, {dir.string()});
+  EXPECT_EQ(edited.code, kExitUsage);
+  EXPECT_NE(edited.err.find("was edited after the run"), std::string::npos) << edited.err;
+  // Without a seal (an older recording) the same edit is a mismatch that repeats: the replays
+  // agree with each other, so it is not called nondeterminism.
+  auto doc = nlohmann::json::parse(json);
+  doc.erase("seal");
+  std::ofstream(dir / "results.json") << doc.dump(2);
   auto bad = run_cli(cmd_replay, {dir.string()});
   EXPECT_EQ(bad.code, kExitHarness);
   EXPECT_NE(bad.out.find("MISMATCH"), std::string::npos);
+  EXPECT_NE(bad.out.find("two replays agree"), std::string::npos) << bad.out;
+  EXPECT_EQ(bad.out.find("NONDETERMINISM"), std::string::npos);
+  // A recorded real run is not replayed.
+  doc = nlohmann::json::parse(original);
+  doc["mode"] = "real";
+  doc.erase("seal");
+  std::ofstream(dir / "results.json") << doc.dump(2);
+  auto real = run_cli(cmd_replay, {dir.string()});
+  EXPECT_EQ(real.code, kExitUsage);
+  EXPECT_NE(real.err.find("only simulated runs repeat"), std::string::npos) << real.err;
 }
 
 TEST(Cli, BadUsageGetsExit2AndAMessage) {

@@ -32,8 +32,8 @@ struct Http {
   std::string node = "events1";
 
   Reply call(const std::string& method, const std::string& path, const std::string& body) {
-    auto r =
-        env.transport.call(node, {method, path, body}, env.clock.deadline_after_ns(kCallTimeoutNs));
+    auto r = env.transport.call(node, {method, path, body, {}},
+                                env.clock.deadline_after_ns(kCallTimeoutNs));
     if (!r.is_ok()) return {-1, r.status().to_string()};
     return {r.value().status, json::parse(r.value().body, nullptr, false)};
   }
@@ -276,10 +276,12 @@ TEST(EventsSim, BadInputGetsAClear4xx) {
         {"POST", "/api/v1/commands",
          R"({"aggregate_id":"a","command_type":"Deposit","data":{"amount":-1}})", 400, "amount"},
         {"POST", "/api/v1/commands",
-         R"({"aggregate_id":"a","command_type":"Deposit","data":{"amount":1},"expected_version":"maybe"})",
+         R"({"aggregate_id":"a","command_type":"Deposit","data":{"amount":1},)"
+         R"("expected_version":"maybe"})",
          400, "expected_version"},
         {"POST", "/api/v1/commands",
-         R"({"aggregate_id":"a","command_type":"Deposit","data":{"amount":1},"expected_version":-2})",
+         R"({"aggregate_id":"a","command_type":"Deposit","data":{"amount":1},)"
+         R"("expected_version":-2})",
          400, "expected_version"},
         {"POST", "/api/v1/commands",
          R"({"aggregate_id":"a","command_type":"Deposit","data":{"amount":1},"extra":1})", 400,

@@ -92,9 +92,13 @@ TEST(Nemeses, EveryRegisteredNemesisRunsAndRecordsWellFormedOps) {
       const bool start = op.f.rfind("start-", 0) == 0;
       ASSERT_TRUE(start || op.f.rfind("stop-", 0) == 0) << op.f;
       EXPECT_EQ(open.empty(), start) << "starts and stops alternate";
-      if (start) EXPECT_LT(op.time_ns, kChaosNs) << "nothing starts at the end of chaos";
+      if (start) {
+        EXPECT_LT(op.time_ns, kChaosNs) << "nothing starts at the end of chaos";
+      }
       open = start ? op.f.substr(6) : "";
-      if (!start) EXPECT_EQ(op.f.substr(5), o.ops[&op - &o.ops[0] - 1].f.substr(6));
+      if (!start) {
+        EXPECT_EQ(op.f.substr(5), o.ops[&op - &o.ops[0] - 1].f.substr(6));
+      }
     }
     EXPECT_TRUE(o.all_up_after_heal);
   }

@@ -41,7 +41,7 @@ class SimFaultPortTest : public ::testing::Test {
   }
   // The status of the harness calling `via`'s /relay/<to> (200: `via` reached `to`).
   int relay(io::Env& env, const std::string& via, const std::string& to) {
-    auto r = env.transport.call(via, io::Request{"POST", "/relay/" + to, "1:x"},
+    auto r = env.transport.call(via, io::Request{"POST", "/relay/" + to, "1:x", {}},
                                 env.clock.deadline_after_ns(100 * io::kNsPerMs));
     return r.is_ok() ? r.value().status : -1;
   }

@@ -138,6 +138,34 @@ TEST(Http, ClientTransportCarriesHeadersBothWays) {
   });
 }
 
+// stop() closes the listener and the idle connections, but a request being handled is answered
+// (with Connection: close) before its connection ends.
+TEST(Http, StopAnswersTheRequestInFlight) {
+  run_fibers([&] {
+    RealTasks tasks("server", 1);
+    RealClock clock;
+    HttpTransport transport(&tasks, {}, 0, {});
+    transport.serve([&](const io::Request&) {
+      clock.sleep_ns(300 * io::kNsPerMs);
+      return io::Response{200, "{\"slow\":true}", {}};
+    });
+    RealNode node("client", 1, {{"s", "127.0.0.1:" + std::to_string(transport.port())}}, 0);
+    tasks.spawn("stopper", [&] {
+      clock.sleep_ns(100 * io::kNsPerMs);
+      transport.stop();
+    });
+    auto r = node.env().transport.call("s", {"GET", "/slow", "", {}},
+                                       node.env().clock.deadline_after_ns(5 * io::kNsPerSec));
+    ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+    EXPECT_EQ(r.value().status, 200);
+    EXPECT_EQ(r.value().body, "{\"slow\":true}");
+    // And nothing new is accepted.
+    auto after = node.env().transport.call("s", {"GET", "/slow", "", {}},
+                                           node.env().clock.deadline_after_ns(io::kNsPerSec));
+    EXPECT_FALSE(after.is_ok());
+  });
+}
+
 TEST(Http, HeadGetsHeadersAndLengthButNoBody) {
   ServerThread server({}, echo_headers);
   const std::string h =

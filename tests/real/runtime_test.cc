@@ -95,14 +95,14 @@ TEST(RealRuntime, EchoServiceOverRealHttp) {
     io::Env& env = client.env();
     auto deadline = [&] { return env.clock.deadline_after_ns(2 * io::kNsPerSec); };
 
-    auto r = env.transport.call("a", io::Request{"POST", "/echo", "1:x"}, deadline());
+    auto r = env.transport.call("a", io::Request{"POST", "/echo", "1:x", {}}, deadline());
     ASSERT_TRUE(r.is_ok()) << r.status().to_string();
     EXPECT_EQ(r.value().status, 200);
     EXPECT_EQ(r.value().body, "a|1|1:x");
-    auto relayed = env.transport.call("a", io::Request{"POST", "/relay/b", "2:y"}, deadline());
+    auto relayed = env.transport.call("a", io::Request{"POST", "/relay/b", "2:y", {}}, deadline());
     ASSERT_TRUE(relayed.is_ok());
     EXPECT_EQ(relayed.value().body, "b|1|2:y");
-    auto missing = env.transport.call("a", io::Request{"GET", "/nope", ""}, deadline());
+    auto missing = env.transport.call("a", io::Request{"GET", "/nope", "", {}}, deadline());
     ASSERT_TRUE(missing.is_ok());
     EXPECT_EQ(missing.value().status, 404);
 
@@ -112,8 +112,8 @@ TEST(RealRuntime, EchoServiceOverRealHttp) {
       callers.emplace_back([&, c] {
         for (int i = 0; i < 10; ++i) {
           const std::string body = std::to_string(c) + "-" + std::to_string(i) + ":z";
-          auto res =
-              env.transport.call(c % 2 ? "a" : "b", io::Request{"POST", "/echo", body}, deadline());
+          auto res = env.transport.call(c % 2 ? "a" : "b", io::Request{"POST", "/echo", body, {}},
+                                        deadline());
           if (res.is_ok() && res.value().body.ends_with("|" + body)) ++ok;
         }
       });
@@ -132,7 +132,7 @@ TEST(RealRuntime, FailuresMapOntoTheSeamOutcomes) {
     RealNode slow("slow", 1, {}, 0);
     slow.env().transport.serve([&](const io::Request&) {
       slow.env().clock.sleep_ns(500 * io::kNsPerMs);
-      return io::Response{200, "{}"};
+      return io::Response{200, "{}", {}};
     });
     // A port that was just free: nothing listens there.
     RealNode closed("closed", 2, {}, 0);
@@ -144,21 +144,21 @@ TEST(RealRuntime, FailuresMapOntoTheSeamOutcomes) {
                      {"dead", "127.0.0.1:" + std::to_string(dead_port)}},
                     0);
     io::Env& env = client.env();
-    auto unknown = env.transport.call("zz", io::Request{"POST", "/x", ""},
+    auto unknown = env.transport.call("zz", io::Request{"POST", "/x", "", {}},
                                       env.clock.deadline_after_ns(io::kNsPerSec));
     EXPECT_TRUE(unknown.status().is_failed());
     EXPECT_EQ(unknown.status().kind(), io::ErrorKind::kUnreachable);
     boost::this_fiber::yield();
-    auto refused = env.transport.call("dead", io::Request{"POST", "/x", ""},
+    auto refused = env.transport.call("dead", io::Request{"POST", "/x", "", {}},
                                       env.clock.deadline_after_ns(io::kNsPerSec));
     EXPECT_TRUE(refused.status().is_failed()) << refused.status().to_string();
     EXPECT_EQ(refused.status().kind(), io::ErrorKind::kUnreachable);
-    auto late = env.transport.call("slow", io::Request{"POST", "/x", ""},
+    auto late = env.transport.call("slow", io::Request{"POST", "/x", "", {}},
                                    env.clock.deadline_after_ns(100 * io::kNsPerMs));
     EXPECT_TRUE(late.status().is_indeterminate()) << late.status().to_string();
     EXPECT_EQ(late.status().kind(), io::ErrorKind::kTimeout) << late.status().to_string();
     auto big = env.transport.call(
-        "slow", io::Request{"POST", "/x", std::string(io::kMaxBodyBytes + 1, 'x')},
+        "slow", io::Request{"POST", "/x", std::string(io::kMaxBodyBytes + 1, 'x'), {}},
         env.clock.deadline_after_ns(io::kNsPerSec));
     EXPECT_EQ(big.status().kind(), io::ErrorKind::kInvalidArgument);
     slow.env().clock.sleep_ns(600 * io::kNsPerMs);  // let the slow handler finish

@@ -114,24 +114,24 @@ Router test_router() {
 
 TEST(Router, MatchesCapturesQueriesAndMethods) {
   const Router r = test_router();
-  auto got = r.route({"GET", "/api/v1/items/LAP%20TOP", ""});
+  auto got = r.route({"GET", "/api/v1/items/LAP%20TOP", "", {}});
   EXPECT_EQ(got.label, "/api/v1/items/{sku}");
   EXPECT_EQ(got.response.body, R"({"sku":"LAP TOP"})");
-  got = r.route({"GET", "/api/v1/items?limit=5&limit=7&x=a+b", ""});
+  got = r.route({"GET", "/api/v1/items?limit=5&limit=7&x=a+b", "", {}});
   EXPECT_EQ(got.response.body, R"({"limit":"5"})");
-  got = r.route({"POST", "/api/v1/items/A/reserve", "{}"});
+  got = r.route({"POST", "/api/v1/items/A/reserve", "{}", {}});
   EXPECT_EQ(got.response.status, 201);
-  got = r.route({"DELETE", "/api/v1/items/A", ""});
+  got = r.route({"DELETE", "/api/v1/items/A", "", {}});
   EXPECT_EQ(got.response.status, 405);
   EXPECT_EQ(got.label, "unmatched");
-  EXPECT_EQ(r.route({"GET", "/api/v2/items", ""}).response.status, 404);
-  EXPECT_EQ(r.route({"GET", "/api/v1/items/%zz", ""}).response.status, 400);  // bad escape
-  EXPECT_EQ(r.route({"GET", "/api//items", ""}).response.status, 400);
-  EXPECT_EQ(r.route({"GET", "/api/v1/items?=1", ""}).response.status, 400);
-  EXPECT_EQ(r.route({"GET", "no-slash", ""}).response.status, 400);
+  EXPECT_EQ(r.route({"GET", "/api/v2/items", "", {}}).response.status, 404);
+  EXPECT_EQ(r.route({"GET", "/api/v1/items/%zz", "", {}}).response.status, 400);  // bad escape
+  EXPECT_EQ(r.route({"GET", "/api//items", "", {}}).response.status, 400);
+  EXPECT_EQ(r.route({"GET", "/api/v1/items?=1", "", {}}).response.status, 400);
+  EXPECT_EQ(r.route({"GET", "no-slash", "", {}}).response.status, 400);
   std::string deep;
   for (std::size_t i = 0; i <= kMaxPathSegments; ++i) deep += "/a";
-  EXPECT_EQ(r.route({"GET", deep, ""}).response.status, 400);
+  EXPECT_EQ(r.route({"GET", deep, "", {}}).response.status, 400);
 }
 
 TEST(Metrics, RendersCountersHistogramsAndGauges) {
@@ -213,26 +213,26 @@ struct TestService {
 
 TEST(ApiServer, MapsErrorsToJsonAndNeverHalfApplies) {
   TestService s;
-  auto r = s.server.handle({"POST", "/items", R"({"sku":"A","quantity":3})"});
+  auto r = s.server.handle({"POST", "/items", R"({"sku":"A","quantity":3})", {}});
   EXPECT_EQ(r.status, 201);
   for (const std::string bad : {"{", "[]", R"({"sku":"B"})", R"({"sku":"B","quantity":"3"})",
                                 R"({"sku":"B","quantity":-1})", R"({"sku":"B","quantity":1,"x":0})",
                                 R"({"sku":7,"quantity":1})"}) {
-    r = s.server.handle({"POST", "/items", bad});
+    r = s.server.handle({"POST", "/items", bad, {}});
     EXPECT_EQ(r.status, 400) << bad;
     EXPECT_TRUE(Json::parse(r.body).contains("error")) << r.body;
   }
   EXPECT_EQ(s.items.size(), 1u);  // no rejected request changed anything
-  r = s.server.handle({"POST", "/items", std::string(kMaxApiBodyBytes + 1, ' ')});
+  r = s.server.handle({"POST", "/items", std::string(kMaxApiBodyBytes + 1, ' '), {}});
   EXPECT_EQ(r.status, 413);
-  r = s.server.handle({"GET", "/boom", ""});
+  r = s.server.handle({"GET", "/boom", "", {}});
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(Json::parse(r.body)["error"], "internal error");  // the detail is logged, not sent
   EXPECT_EQ(r.body.find("kaboom"), std::string::npos);
-  EXPECT_EQ(s.server.handle({"GET", "/nope", ""}).status, 404);
+  EXPECT_EQ(s.server.handle({"GET", "/nope", "", {}}).status, 404);
   EXPECT_EQ(s.metrics.requests("/items", "POST", 400), 7u);
   EXPECT_EQ(s.metrics.requests("unmatched", "POST", 413), 1u);
-  r = s.server.handle({"GET", "/metrics", ""});
+  r = s.server.handle({"GET", "/metrics", "", {}});
   EXPECT_NE(r.body.find(R"(route="/items",method="POST",status="201"} 1)"), std::string::npos);
   ASSERT_FALSE(s.lines.empty());
   for (const auto& line : s.lines) {
@@ -248,7 +248,7 @@ TEST(ApiServer, HealthReportsEachDependency) {
   s.health.add("redis", [] {
     return io::Status::failed(io::ErrorKind::kUnreachable, "connection refused", true);
   });
-  const auto r = s.server.handle({"GET", "/health", ""});
+  const auto r = s.server.handle({"GET", "/health", "", {}});
   EXPECT_EQ(r.status, 503);
   const Json j = Json::parse(r.body);
   EXPECT_EQ(j["status"], "degraded");
@@ -269,7 +269,7 @@ RC_GTEST_PROP(ApiProperties, ArbitraryPathsGetAJsonAnswer,
               (const std::string& tail, const std::string& method)) {
   RC_PRE(tail != "metrics");  // the one route whose answer is Prometheus text, not JSON
   TestService s;
-  const auto r = s.server.handle({method, "/" + tail, tail});
+  const auto r = s.server.handle({method, "/" + tail, tail, {}});
   const Json j = Json::parse(r.body, nullptr, false);
   RC_ASSERT(!j.is_discarded());
   if (r.status >= 400) RC_ASSERT(j.contains("error"));

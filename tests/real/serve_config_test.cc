@@ -46,7 +46,10 @@ TEST(ServeConfig, DefaultsFromTheSeedsEnvironment) {
            {"LOG_LEVEL", "debug"}}};
   ServeConfig c;
   ASSERT_EQ(parse({}, env, &c), "");
-  EXPECT_EQ(c.services, compose::kSagaServices);  // all: every service with a seed port
+  // all: every service with a seed port (the saga's four, then the other systems')
+  const std::vector<std::string> all = {"saga",         "inventory", "payment",
+                                        "notification", "sync",      "event-store"};
+  EXPECT_EQ(c.services, all);
   EXPECT_EQ(c.pg, "postgresql://postgres:postgres@localhost:5432/microservices");
   EXPECT_EQ(c.redis, "redis://localhost:6379");
   EXPECT_EQ(c.kafka, "localhost:9092");
@@ -71,7 +74,7 @@ TEST(ServeConfig, FlagsOverrideTheEnvironment) {
   ASSERT_EQ(parse({"inventory"}, env, &c), "");
   EXPECT_EQ(port_of(c, "inventory"), 9001);
   ASSERT_EQ(parse({"all", "saga"}, env, &c), "");
-  EXPECT_EQ(c.services.size(), 4u);
+  EXPECT_EQ(c.services.size(), 6u);
   ASSERT_EQ(parse({"saga"}, env, &c), "");  // a service's name wins over its system's
   EXPECT_EQ(c.services, std::vector<std::string>{"saga"});
   ASSERT_EQ(parse({"echo"}, env, &c), "");

@@ -26,10 +26,10 @@ struct Stack {
   io::Env& env;
   std::string node;
   io::Response raw(const std::string& method, const std::string& path, const std::string& body) {
-    auto r =
-        env.transport.call(node, {method, path, body}, env.clock.deadline_after_ns(kCallTimeoutNs));
+    auto r = env.transport.call(node, {method, path, body, {}},
+                                env.clock.deadline_after_ns(kCallTimeoutNs));
     EXPECT_TRUE(r.is_ok()) << node << " " << path << ": " << r.status().to_string();
-    return r.is_ok() ? r.value() : io::Response{0, ""};
+    return r.is_ok() ? r.value() : io::Response{0, "", {}};
   }
   Json call(const std::string& method, const std::string& path, const std::string& body,
             int* status) {

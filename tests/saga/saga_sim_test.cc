@@ -53,7 +53,8 @@ void create_items(io::Env& env, const std::map<std::string, std::int64_t>& stock
 
 // POST /api/v1/sagas until acknowledged (bounded). Records what the client saw.
 SagaClientRecord start(io::Env& env, const Order& o) {
-  SagaClientRecord r{o.key, o.key, o.sku, o.quantity, o.amount_cents};
+  SagaClientRecord r{
+      o.key, o.key, o.sku, o.quantity, o.amount_cents, SagaClientRecord::Outcome::kUnknown, "", ""};
   const nlohmann::json body = {{"type", "order_processing"},
                                {"idempotency_key", o.key},
                                {"data",
@@ -64,7 +65,7 @@ SagaClientRecord start(io::Env& env, const Order& o) {
                                  {"amount_cents", o.amount_cents},
                                  {"card", o.card.empty() ? "visa" : o.card}}}};
   for (int attempt = 0; attempt < 20; ++attempt) {
-    auto called = env.transport.call("orchestrator", {"POST", "/api/v1/sagas", body.dump()},
+    auto called = env.transport.call("orchestrator", {"POST", "/api/v1/sagas", body.dump(), {}},
                                      env.clock.deadline_after_ns(kCallTimeoutNs));
     if (called.is_ok() && (called.value().status == 201 || called.value().status == 200)) {
       r.outcome = SagaClientRecord::Outcome::kAcknowledged;

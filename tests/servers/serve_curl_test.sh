@@ -64,7 +64,7 @@ start_serve() {
   SAGA=$base INVENTORY=$((base + 1)) PAYMENT=$((base + 2)) NOTIFICATION=$((base + 3))
   # Steps get 5 s (the default 1 s x 3 attempts can compensate an order on a loaded CI machine
   # while PostgreSQL restarts below).
-  SAGA_STEP_TIMEOUT_MS=5000 "$faultline" serve all --port-base "$base" --kafka mock \
+  FL_DRAIN_MS=1500 SAGA_STEP_TIMEOUT_MS=5000 "$faultline" serve all --port-base "$base" --kafka mock \
     --log-level info 2> "$dir/serve.log" &
   pid=$!
   local port up
@@ -248,6 +248,10 @@ for port in $SAGA $INVENTORY $PAYMENT $NOTIFICATION; do
     fail "no latency histogram on $port"
   grep -q 'faultline_http_requests_total{.*route="/health",method="GET",status="200"} ' \
     <<< "$metrics" || fail "no request counter on $port"
+  grep -q 'faultline_http_connections{.*state="open"} [1-9]' <<< "$metrics" ||
+    fail "no open-connection gauge on $port"
+  grep -q 'faultline_http_connection_events{.*event="accepted"} [1-9]' <<< "$metrics" ||
+    fail "no accepted-connection count on $port"
   ok
 done
 metrics=$(curl -s "http://localhost:$SAGA/metrics")
@@ -290,6 +294,12 @@ ok
 
 # --- Logs are JSON lines; SIGTERM stops the process cleanly. ---
 kill -TERM "$pid"
+# Draining: readiness turns 503 at once (for --drain-ms, here 1.5 s) while liveness stays 200.
+sleep 0.3
+call GET "http://localhost:$SAGA/health/ready"
+expect 503 '[.not_ready[] | startswith("draining")] | any'
+call GET "http://localhost:$SAGA/health/live"
+expect 200 'true'
 for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2> /dev/null && fail "still running 10 s after SIGTERM"
 wait "$pid" && status=0 || status=$?
@@ -301,5 +311,6 @@ grep -v -E '^(WARNING|NOTICE):  ' "$dir/serve.log" > "$dir/json.log"
 jq -e -s 'length > 10 and all(.[]; has("time") and has("level") and has("service")
   and has("msg") and has("fields"))' "$dir/json.log" > /dev/null || fail "log lines not JSON"
 grep -q '"msg":"stopping"' "$dir/serve.log" || fail "no stopping line"
+grep -q '"msg":"draining"' "$dir/serve.log" || fail "no draining line"
 ok
 echo "$passed passed, 0 failed"

@@ -64,7 +64,7 @@ Outcome run_traffic(std::uint64_t seed, const Traffic& traffic, const LinkConfig
         const auto& c = traffic.calls[i];
         const std::string path = c.target == 0 ? "/echo" : "/relay/n" + std::to_string(c.target);
         out.results[i] = env.transport.call("n" + std::to_string(c.via),
-                                            io::Request{"POST", path, std::to_string(i) + ":p"},
+                                            io::Request{"POST", path, std::to_string(i) + ":p", {}},
                                             env.clock.deadline_after_ns(500 * io::kNsPerMs));
         ++done;
       });

@@ -32,7 +32,7 @@ class NetworkTest : public ::testing::Test {
   }
   io::Result<io::Response> call(io::Env& env, const std::string& to, const std::string& body,
                                 const std::string& path = "/echo") {
-    return env.transport.call(to, io::Request{"POST", path, body},
+    return env.transport.call(to, io::Request{"POST", path, body, {}},
                               env.clock.deadline_after_ns(100 * io::kNsPerMs));
   }
   Simulator sim{SimOptions{}};
@@ -127,7 +127,7 @@ TEST_F(NetworkTest, BadRequestsFailCleanly) {
     auto big = call(env, "a", std::string(io::kMaxBodyBytes + 1, 'x'));
     EXPECT_TRUE(big.status().is_failed());
     EXPECT_EQ(big.status().kind(), io::ErrorKind::kInvalidArgument);
-    auto late = env.transport.call("a", io::Request{"POST", "/echo", "1:x"},
+    auto late = env.transport.call("a", io::Request{"POST", "/echo", "1:x", {}},
                                    io::Deadline{env.clock.monotonic_ns() - 1});
     EXPECT_TRUE(late.status().is_failed());
   });

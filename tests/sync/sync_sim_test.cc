@@ -29,7 +29,7 @@ struct Answer {
 
 Answer call(io::Env& env, const std::string& node, const std::string& method,
             const std::string& path, const json& body = json()) {
-  auto r = env.transport.call(node, {method, path, body.is_null() ? "" : body.dump()},
+  auto r = env.transport.call(node, {method, path, body.is_null() ? "" : body.dump(), {}},
                               env.clock.deadline_after_ns(kCallTimeoutNs));
   if (!r.is_ok()) return {0, json(r.status().to_string()), 0};
   return {r.value().status, json::parse(r.value().body, nullptr, false), r.value().body.size()};
@@ -107,6 +107,16 @@ TEST(SyncSim, RegionsServeTheSeedsApiAndReplicateByAntiEntropy) {
     EXPECT_EQ(e.body["value"], "hello");
     // The device is registered in sync1 only: sync2 does not know it (regions share nothing).
     EXPECT_EQ(call(env, "sync2", "GET", "/api/v1/sync/download?device_id=device-123").status, 404);
+    // A device id whose actor id (<device>@<region>) would not fit is refused, not fatal.
+    const std::string long_id(128, 'd');
+    const Answer reg = call(env, "sync1", "POST", "/api/v1/sync/register-device",
+                            {{"device_id", long_id}, {"user_id", "user-456"}});
+    EXPECT_EQ(reg.status, 400) << reg.body.dump();
+    json long_up = up;
+    long_up["device_id"] = long_id;
+    const Answer lu = call(env, "sync1", "POST", "/api/v1/sync/upload", long_up);
+    EXPECT_TRUE(lu.status == 400 || lu.status == 404) << lu.status << lu.body.dump();
+    EXPECT_EQ(call(env, "sync1", "GET", "/health").status, 200);  // still serving
   });
   EXPECT_TRUE(report.problems.empty()) << report.problems.front();
 }
@@ -172,8 +182,12 @@ TEST(SyncSim, AntiEntropyResumesAfterARegionCrash) {
                      {{"device_id", "x"}, {"changes", changes}})
                     .status,
                 200);
-      if (batch == 2) ASSERT_EQ(rt.faults().restart("sync2"), "");
-      if (batch == 3) ASSERT_EQ(rt.faults().kill("sync2", false), "");
+      if (batch == 2) {
+        ASSERT_EQ(rt.faults().restart("sync2"), "");
+      }
+      if (batch == 3) {
+        ASSERT_EQ(rt.faults().kill("sync2", false), "");
+      }
     }
     ASSERT_EQ(rt.faults().restart("sync2"), "");
     ASSERT_FALSE(converged(env).empty());
