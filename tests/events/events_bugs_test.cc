@@ -13,34 +13,15 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "tests/support/binary.h"
+
 namespace {
 namespace fs = std::filesystem;
 
-struct Ran {
-  int code = -1;
-  std::string output;
-};
+using fl::test::Ran;
+using fl::test::read_json;
 
-Ran faultline(const std::string& args) {
-  const std::string cmd = std::string(FAULTLINE_BIN) + " " + args + " 2>&1";
-  Ran r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  constexpr std::size_t kMaxOutput = 1 << 22;
-  std::size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0 && r.output.size() < kMaxOutput) {
-    r.output.append(buf, n);
-  }
-  const int status = pclose(pipe);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-nlohmann::json read_json(const fs::path& p) {
-  std::ifstream in(p);
-  return in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
-}
+Ran faultline(const std::string& args) { return fl::test::run_binary(FAULTLINE_BIN, args); }
 
 const char* const kBugs[] = {"sequence-position-reader", "snapshot-wrong-version",
                              "no-expected-version", "time-travel-wall-clock"};

@@ -12,36 +12,11 @@
 # log lines and a clean exit on SIGTERM.
 # Usage: events_curl_test.sh FAULTLINE_BINARY. Needs curl and jq.
 set -euo pipefail
-faultline=$(realpath "${1:?usage: events_curl_test.sh FAULTLINE_BINARY}")
-here=$(cd "$(dirname "$0")" && pwd)
-servers=$(cd "$here/../../real/servers" && pwd)
-for tool in curl jq; do
-  command -v "$tool" > /dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
-done
-dir=$(mktemp -d /tmp/fl-events-curl.XXXXXX)
-chmod 755 "$dir"  # PostgreSQL runs as user postgres under it
-pid=""
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
-    kill -KILL "$pid" 2> /dev/null || true
-  fi
-  if [ "${keep_log:-0}" = 1 ]; then tail -n 30 "$dir/serve.log" >&2 || true; fi
-  bash "$servers/stop.sh" "$dir/servers" > /dev/null 2>&1 || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; keep_log=1; exit 1; }
-printf 'silent\nshow-error\n' > "$dir/.curlrc"
-export CURL_HOME=$dir
-passed=0
-ok() { passed=$((passed + 1)); }
-
-bash "$servers/start.sh" "$dir/servers" > /dev/null
-source "$dir/servers/env"
+NAME=events_curl_test
+source "$(dirname "$0")/lib.sh"
 
 # A free port in 10000..19999 (below the ephemeral range, apart from the real-mode scenarios'
 # service ports at 20000 and up); a port taken between the probe and the listen is retried.
-port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 start_serve() {
   PORT=""
   for _ in $(seq 1 100); do

@@ -11,39 +11,13 @@
 # SIGTERM.
 # Usage: serve_curl_test.sh FAULTLINE_BINARY. Needs curl and jq.
 set -euo pipefail
-faultline=$(realpath "${1:?usage: serve_curl_test.sh FAULTLINE_BINARY}")
-here=$(cd "$(dirname "$0")" && pwd)
-servers=$(cd "$here/../../real/servers" && pwd)
-for tool in curl jq; do
-  command -v "$tool" > /dev/null || { echo "FAIL: $tool is not installed"; exit 1; }
-done
-dir=$(mktemp -d /tmp/fl-serve-curl.XXXXXX)
-chmod 755 "$dir"  # PostgreSQL runs as user postgres under it
-pid=""
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null; then
-    kill -KILL "$pid" 2> /dev/null || true
-  fi
-  if [ "${keep_log:-0}" = 1 ]; then tail -n 30 "$dir/serve.log" >&2 || true; fi
-  bash "$servers/stop.sh" "$dir/servers" > /dev/null 2>&1 || true
-  rm -rf "$dir"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; keep_log=1; exit 1; }
-# The seeds' commands run as shown; a curlrc only silences curl's progress meter.
-printf 'silent\nshow-error\n' > "$dir/.curlrc"
-export CURL_HOME=$dir
-passed=0
-ok() { passed=$((passed + 1)); }
-
-bash "$servers/start.sh" "$dir/servers" > /dev/null
-source "$dir/servers/env"
+NAME=serve_curl_test
+source "$(dirname "$0")/lib.sh"
 
 # Four consecutive free ports in 10000..19999: below the kernel's ephemeral range (32768 and up
 # here), where the outgoing connections of tests running beside this one take their ports, and
 # apart from 20000 and up, where real-mode scenarios put their service processes
 # (pick_service_port); bounded tries.
-port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
 pick_base() {
   base=""
   for _ in $(seq 1 100); do
