@@ -124,7 +124,7 @@ json final_state_json(const EventsFinalState& s) {
   j["commands"] = json::array();
   for (const auto& c : s.commands) {
     j["commands"].push_back(
-        {c.command_id, c.aggregate_id, c.command_type, c.first_version, c.last_version});
+        {c.command_id, c.aggregate_id, c.command_type, c.first_version, c.last_version, c.data});
   }
   j["snapshots"] = json::array();
   for (const auto& n : s.snapshots) {
@@ -154,9 +154,9 @@ std::string final_state_from_json(const json& j, EventsFinalState* s) {
                                 a.at(2).get<std::int64_t>()};
     });
     each(j, "commands", &s->commands, [](const json& a) {
-      return events::CommandRecord{a.at(0).get<std::string>(), a.at(1).get<std::string>(),
-                                   a.at(2).get<std::string>(), a.at(3).get<std::int64_t>(),
-                                   a.at(4).get<std::int64_t>()};
+      return events::CommandRecord{a.at(0).get<std::string>(),  a.at(1).get<std::string>(),
+                                   a.at(2).get<std::string>(),  a.at(3).get<std::int64_t>(),
+                                   a.at(4).get<std::int64_t>(), a.at(5).get<std::string>()};
     });
     each(j, "snapshots", &s->snapshots, [](const json& a) {
       return events::SnapshotRow{a.at(0).get<std::string>(), a.at(1).get<std::int64_t>(),

@@ -45,6 +45,11 @@ io::Result<std::optional<AppendOutcome>> find_command(io::SqlTransaction& tx,
                                                 "command_id " + c.command_id + " was used for " +
                                                     rec.command_type + " on " + rec.aggregate_id));
   }
+  if (rec.data != c.data.dump()) {  // as Stripe's idempotency keys: same key, other request
+    return std::optional<AppendOutcome>(
+        outcome(AppendOutcome::Kind::kCommandIdReused, 0,
+                "command_id " + c.command_id + " was used with other data"));
+  }
   io::ScanSpec spec;
   spec.from = io::Key{rec.aggregate_id, rec.first_version};
   spec.until = io::Key{rec.aggregate_id, rec.last_version + 1};
@@ -277,9 +282,9 @@ io::Result<AppendOutcome> EventStore::commit_append(io::SqlTransaction& tx, cons
     before = std::move(real.value());
   }
   if (!c.command_id.empty()) {
-    io::Status s =
-        tx.insert(kCommandsTable, command_row({c.command_id, c.aggregate_id, c.command_type,
-                                               base.value() + 1, base.value() + count}));
+    io::Status s = tx.insert(
+        kCommandsTable, command_row({c.command_id, c.aggregate_id, c.command_type, base.value() + 1,
+                                     base.value() + count, c.data.dump()}));
     if (s.kind() == io::ErrorKind::kConstraint) return conflict("command in flight");
     if (!s.is_ok()) return s;
   }

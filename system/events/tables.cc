@@ -46,7 +46,8 @@ std::vector<io::TableSchema> event_store_schemas() {
         {"aggregate_id", ColumnType::kText},
         {"command_type", ColumnType::kText},
         {"first_version", ColumnType::kInt64},
-        {"last_version", ColumnType::kInt64}},
+        {"last_version", ColumnType::kInt64},
+        {"data", ColumnType::kText}},
        {0}},
       {kSnapshotsTable,
        {{"aggregate_id", ColumnType::kText},
@@ -110,11 +111,12 @@ CounterRow counter_from(const io::Row& row) {
 
 io::Row command_row(const CommandRecord& c) {
   FL_ASSERT(c.first_version >= 1 && c.first_version <= c.last_version);
-  return {c.command_id, c.aggregate_id, c.command_type, c.first_version, c.last_version};
+  return {c.command_id, c.aggregate_id, c.command_type, c.first_version, c.last_version, c.data};
 }
 
 CommandRecord command_from(const io::Row& row) {
-  return {text_at(row, 0), text_at(row, 1), text_at(row, 2), int_at(row, 3), int_at(row, 4)};
+  return {text_at(row, 0), text_at(row, 1), text_at(row, 2),
+          int_at(row, 3),  int_at(row, 4),  text_at(row, 5)};
 }
 
 io::Row snapshot_row(const SnapshotRow& s) {

@@ -69,6 +69,7 @@ struct CommandRecord {
   std::string command_type;
   std::int64_t first_version = 0;
   std::int64_t last_version = 0;
+  std::string data;  // the command's data, canonical JSON: a reused id with other data is refused
 };
 
 struct SnapshotRow {

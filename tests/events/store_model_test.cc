@@ -10,6 +10,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <map>
+#include <tuple>
 
 #include "system/events/store.h"
 #include "tests/support/sim_system.h"
@@ -71,9 +72,10 @@ struct ModelEvent {
 };
 
 struct Model {
-  std::vector<ModelEvent> log;                                          // position = index + 1
-  std::map<std::string, std::vector<std::int64_t>> streams;             // positions per aggregate
-  std::map<std::string, std::pair<std::string, std::string>> commands;  // id -> agg, type
+  std::vector<ModelEvent> log;                               // position = index + 1
+  std::map<std::string, std::vector<std::int64_t>> streams;  // positions per aggregate
+  // command id -> aggregate, type, data (canonical JSON)
+  std::map<std::string, std::tuple<std::string, std::string, std::string>> commands;
 
   std::int64_t version(const std::string& a) const {
     return streams.count(a) ? static_cast<std::int64_t>(streams.at(a).size()) : 0;
@@ -90,7 +92,7 @@ struct Model {
   // The expected outcome of a command, applied to the model: the text the store's must equal.
   std::string command(const CommandRequest& c) {
     if (!c.command_id.empty() && commands.count(c.command_id)) {
-      return commands[c.command_id] == std::pair{c.aggregate_id, c.command_type}
+      return commands[c.command_id] == std::tuple{c.aggregate_id, c.command_type, c.data.dump()}
                  ? "duplicate"
                  : "command-id-reused";
     }
@@ -105,7 +107,9 @@ struct Model {
       log.push_back({c.aggregate_id, version(c.aggregate_id) + 1, e.type, e.data});
       streams[c.aggregate_id].push_back(static_cast<std::int64_t>(log.size()));
     }
-    if (!c.command_id.empty()) commands[c.command_id] = {c.aggregate_id, c.command_type};
+    if (!c.command_id.empty()) {
+      commands[c.command_id] = {c.aggregate_id, c.command_type, c.data.dump()};
+    }
     return "appended@" + std::to_string(version(c.aggregate_id)) + "/" + std::to_string(log.size());
   }
 };

@@ -137,6 +137,11 @@ call POST "http://localhost:$PORT/api/v1/commands" \
   '{"aggregate_id": "account-123", "command_type": "Deposit", "data": {"amount": 5},
     "expected_version": 3, "command_id": "dep-1"}'
 expect 200 ".duplicate == true and (.events | tojson) == $(jq -R <<< "$first")"
+# The same command_id with other data is refused, not answered with the first command's events.
+call POST "http://localhost:$PORT/api/v1/commands" \
+  '{"aggregate_id": "account-123", "command_type": "Deposit", "data": {"amount": 6},
+    "expected_version": 3, "command_id": "dep-1"}'
+expect 409 '.error | contains("other data")'
 call POST "http://localhost:$PORT/api/v1/commands" \
   '{"aggregate_id": "account-123", "command_type": "Withdraw", "data": {"amount": 5000}}'
 expect 422 '(.error | contains("insufficient funds")) and .current_version == 4'
