@@ -1,12 +1,18 @@
-// `faultline check <history> [--checker NAME] [--model M] [--options JSON] [--format F]
+// `faultline check <history>... [--checker NAME] [--model M] [--options JSON] [--format F]
 //   [--failed-cas evidence|never-happened] [--max-steps N] [--expected MODEL]
 //   [--sequential-keys] [--linearizable-keys] [--total N] [--negative-allowed]`: runs a registry
 // checker (checkers/registry.h; chosen from the ops when not named: txn -> Elle list-append or
-// rw-register, transfer -> bank, add + read -> set or counter, else linearizable with the model
-// guessed). Prints the result as JSON (with "valid"); exit 0 valid, 1 invalid, 2 unknown or bad
-// input.
+// rw-register, or Knossos' multi-register for read/write micro-ops, transfer -> bank, add + read
+// -> set or counter, else linearizable with the model guessed).
+//
+// One file: prints the result as JSON (with "valid"); exit 0 valid, 1 invalid, 2 unknown or bad
+// input. Several files or a directory (its regular files but *.md, recursively, in name order; at
+// most kMaxCheckFiles): one process checks them all with the same options, one verdict line each
+// ("<file>: valid|invalid|unknown|error (<detail>)") and a summary line; the exit code is the
+// worst: 2 if any was unknown or unreadable, else 1 if any was invalid, else 0.
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -21,8 +27,12 @@ namespace fl::cli {
 using namespace checkers;  // NOLINT: the command of the checkers
 namespace {
 
+constexpr std::size_t kMaxCheckFiles = 100000;
+
 struct CheckArgs {
-  std::string path, model, checker, format = "auto", failed_cas;
+  std::vector<std::string> paths;  // as given: files or directories
+  std::string path;                // the file being checked
+  std::string model, checker, format = "auto", failed_cas;
   std::uint64_t max_steps = 0;  // 0: the checker's default
   nlohmann::json options = nlohmann::json::object();
 };
@@ -35,7 +45,7 @@ struct CheckFlags {
 };
 
 void declare(CLI::App& app, CheckArgs* a, CheckFlags* f) {
-  app.add_option("history", a->path, "the history file")->required();
+  app.add_option("history", a->paths, "history files or directories")->required();
   app.add_option("--checker", a->checker, "a registry checker (default: chosen from the ops)");
   app.add_option("--model", a->model,
                  "register | cas-register | kv | mutex | set | list-append | rw-register | bank "
@@ -77,7 +87,11 @@ std::string default_checker(const history::History& h) {
     if (op.process == history::kNemesisProcess) continue;
     if (op.f == "txn") {
       const std::string text = op.value.dump();
-      return text.find("\"append\"") != std::string::npos ? "elle-list-append" : "elle-rw-register";
+      if (text.find("\"append\"") != std::string::npos) return "elle-list-append";
+      // Knossos' multi-register transactions name their micro-ops read/write (Elle's: r/w).
+      const bool knossos = text.find("[\"read\"") != std::string::npos ||
+                           text.find("[\"write\"") != std::string::npos;
+      return knossos ? "linearizable" : "elle-rw-register";
     }
     if (op.f == "transfer") return "bank";
     if (op.f == "read" && op.type == history::OpType::kOk && op.value.is_array() &&
@@ -144,16 +158,8 @@ int porcupine(const CheckArgs& a, const std::string& format, const std::string& 
   return r.valid == Validity::kTrue ? 0 : r.valid == Validity::kFalse ? 1 : 2;
 }
 
-}  // namespace
-
-int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
-  CLI::App app{"Judges a history file: JSON lines, Jepsen EDN, Porcupine's etcd and kv logs.",
-               "check"};
-  CheckArgs a;
-  CheckFlags f;
-  declare(app, &a, &f);
-  if (auto code = parse_command(app, args, out, err)) return *code;
-  if (std::string e = fold(app, f, &a); !e.empty()) return usage_error(app, e, err);
+// Checks the one file a.path: prints its verdict JSON to `out`; returns the exit code.
+int check_file(const CheckArgs& a, std::ostream& out, std::ostream& err) {
   std::ifstream file(a.path);
   if (!file) {
     err << "faultline check: cannot read " << a.path << "\n";
@@ -177,11 +183,96 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
   const std::string name = choose(a, h, &options);
   CheckOutcome o = run_checker(name, options, h);
   o.result["format"] = format;
+  o.result["checker"] = name;
   if (o.result.contains("error")) {
     err << "faultline check: " << a.path << ": " << o.result["error"].get<std::string>() << "\n";
   }
   out << o.result.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   return o.valid == Validity::kTrue ? 0 : o.valid == Validity::kFalse ? 1 : 2;
+}
+
+// The files `paths` name: files as given, directories' regular files recursively, sorted.
+// "" or what is wrong (a missing path, too many files).
+std::string expand(const std::vector<std::string>& paths, std::vector<std::string>* files) {
+  namespace fs = std::filesystem;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!fs::is_directory(p, ec)) {
+      files->push_back(p);  // a missing file is reported by its own verdict line
+    } else {
+      std::vector<std::string> inside;
+      for (fs::recursive_directory_iterator it(p, ec), end; !ec && it != end; it.increment(ec)) {
+        // Documentation beside the data (README.md, ORIGIN.md) is not a history.
+        if (it->is_regular_file(ec) && it->path().extension() != ".md") {
+          inside.push_back(it->path().string());
+        }
+        if (inside.size() > kMaxCheckFiles) break;
+      }
+      if (ec) return "cannot list " + p + ": " + ec.message();
+      std::sort(inside.begin(), inside.end());
+      files->insert(files->end(), inside.begin(), inside.end());
+    }
+    if (files->size() > kMaxCheckFiles) {
+      return "more than " + std::to_string(kMaxCheckFiles) + " files to check";
+    }
+  }
+  return "";
+}
+
+// One verdict line of a multi-file check, from check_file's code, output and messages.
+std::string verdict_line(const std::string& path, int code, const std::string& json,
+                         const std::string& messages) {
+  const auto j = nlohmann::json::parse(json, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    std::string first = messages.substr(0, messages.find('\n'));
+    return path + ": error (" + first + ")";
+  }
+  const char* word = code == 0 ? "valid" : code == 1 ? "invalid" : "unknown";
+  std::string detail =
+      j.value("checker", std::string("linearizable")) + ", " + j.value("format", std::string("?"));
+  if (j.contains("anomaly-types") && j["anomaly-types"].is_array() && code != 0) {
+    detail += ", " + j["anomaly-types"].dump();
+  }
+  return path + ": " + word + " (" + detail + ")";
+}
+
+int check_many(CheckArgs a, const std::vector<std::string>& files, std::ostream& out) {
+  int worst = 0;
+  std::size_t counts[4] = {0, 0, 0, 0};  // valid, invalid, unknown, error
+  for (const auto& f : files) {
+    a.path = f;
+    std::ostringstream one_out, one_err;
+    const int code = check_file(a, one_out, one_err);
+    const std::string line = verdict_line(f, code, one_out.str(), one_err.str());
+    out << line << "\n";
+    const bool error = line.find(": error (") != std::string::npos;
+    counts[error ? 3 : std::min(code, 2)]++;
+    worst = std::max(worst, error ? 2 : code);
+  }
+  out << "summary: " << files.size() << " files: " << counts[0] << " valid, " << counts[1]
+      << " invalid, " << counts[2] << " unknown, " << counts[3] << " errors\n";
+  return worst;
+}
+
+}  // namespace
+
+int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
+  CLI::App app{"Judges history files: JSON lines, Jepsen EDN, Porcupine's etcd and kv logs.",
+               "check"};
+  CheckArgs a;
+  CheckFlags f;
+  declare(app, &a, &f);
+  if (auto code = parse_command(app, args, out, err)) return *code;
+  if (std::string e = fold(app, f, &a); !e.empty()) return usage_error(app, e, err);
+  std::vector<std::string> files;
+  if (std::string e = expand(a.paths, &files); !e.empty()) return usage_error(app, e, err);
+  std::error_code ec;
+  if (a.paths.size() == 1 && !std::filesystem::is_directory(a.paths[0], ec)) {
+    a.path = a.paths[0];
+    return check_file(a, out, err);
+  }
+  if (files.empty()) return usage_error(app, "no files to check", err);
+  return check_many(a, files, out);
 }
 
 }  // namespace fl::cli

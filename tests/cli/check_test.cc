@@ -140,5 +140,48 @@ TEST(CheckCommand, BadUsageAndInputExit2WithAMessage) {
   EXPECT_NE(err.find("line 1"), std::string::npos) << err;
 }
 
+// Many files in one process: a verdict line per file (a directory's files recursively, in name
+// order) and a summary; the exit code is the worst verdict; an unreadable file is an error line,
+// not the end of the run.
+TEST(CheckCommand, ManyFilesAndDirectoriesInOneProcess) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "fl-check-many";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "good");
+  fs::create_directories(dir / "bad");
+  std::ofstream(dir / "good" / "a.jsonl") << R"({"process":0,"type":"invoke","f":"write","value":1}
+{"process":0,"type":"ok","f":"write","value":1}
+{"process":1,"type":"invoke","f":"read","value":null}
+{"process":1,"type":"ok","f":"read","value":1}
+)";
+  std::ofstream(dir / "bad" / "b.jsonl") << R"({"process":0,"type":"invoke","f":"write","value":1}
+{"process":0,"type":"ok","f":"write","value":1}
+{"process":1,"type":"invoke","f":"read","value":null}
+{"process":1,"type":"ok","f":"read","value":2}
+)";
+  std::string out, err;
+  EXPECT_EQ(run({(dir / "good").string(), (dir / "good" / "a.jsonl").string()}, &out, &err), 0)
+      << out << err;
+  EXPECT_NE(out.find("a.jsonl: valid (linearizable, jsonl)"), std::string::npos) << out;
+  EXPECT_NE(out.find("summary: 2 files: 2 valid, 0 invalid, 0 unknown, 0 errors"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(run({dir.string()}, &out, &err), 1) << out << err;
+  EXPECT_LT(out.find("bad/b.jsonl: invalid"), out.find("good/a.jsonl: valid")) << out;
+  EXPECT_NE(out.find("summary: 2 files: 1 valid, 1 invalid"), std::string::npos) << out;
+  std::ofstream(dir / "c.jsonl") << "{not json\n";
+  EXPECT_EQ(run({dir.string(), (dir / "missing.jsonl").string()}, &out, &err), 2) << out;
+  EXPECT_NE(out.find("c.jsonl: error (faultline check:"), std::string::npos) << out;
+  EXPECT_NE(out.find("missing.jsonl: error (faultline check: cannot read"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find("summary: 4 files: 1 valid, 1 invalid, 0 unknown, 2 errors"),
+            std::string::npos)
+      << out;
+  fs::create_directories(dir / "empty");
+  EXPECT_EQ(run({(dir / "empty").string()}, &out, &err), 2);
+  EXPECT_NE(err.find("no files to check"), std::string::npos) << err;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace fl::cli
