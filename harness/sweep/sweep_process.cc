@@ -37,6 +37,8 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
     *error = "cannot open " + log_path + ": " + std::strerror(errno);
     return -1;
   }
+  static const std::string kSelf = self_executable();  // the first spawn: the sweep's start
+  const bool self = exe == kSelf;
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(exe.c_str()));
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
@@ -52,7 +54,10 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
     ::dup2(log, STDERR_FILENO);
     const int null_in = ::open("/dev/null", O_RDONLY);
     if (null_in >= 0) ::dup2(null_in, STDIN_FILENO);
-    ::execv(exe.c_str(), argv.data());
+    // Running this very binary: through /proc/self/exe, which names the inode this process runs
+    // (fork kept it), so a rebuild that replaces the file mid-sweep does not change or break the
+    // seeds still to run; any other program by its path.
+    ::execv(self ? "/proc/self/exe" : exe.c_str(), argv.data());
     ::_exit(127);
   }
   ::close(log);
