@@ -133,7 +133,9 @@ TEST_F(SweepCli, InterruptedSweepStopsItsChildrenAndWritesAPartialSummary) {
   const nlohmann::json sweep = read_json(fs::path(dir) / "sweep.json");
   ASSERT_TRUE(sweep.is_object());
   EXPECT_EQ(sweep["summary"]["interrupted"], true);
-  EXPECT_GE(sweep["seeds"].size(), 3u);
+  // Seed 3 started after seed 1 or 2 was reaped; its own results.json (what the wait saw) is
+  // written before its process ends, so it may be among the stopped ones.
+  EXPECT_GE(sweep["seeds"].size(), 1u);
   EXPECT_LT(sweep["seeds"].size(), 400u);
   EXPECT_TRUE(fs::exists(fs::path(dir) / "index.html"));
   EXPECT_FALSE(process_mentioning(dir)) << "a child of the sweep outlived it";
