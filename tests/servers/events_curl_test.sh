@@ -15,15 +15,9 @@ set -euo pipefail
 NAME=events_curl_test
 source "$(dirname "$0")/lib.sh"
 
-# A free port in 10000..19999 (below the ephemeral range, apart from the real-mode scenarios'
-# service ports at 20000 and up); a port taken between the probe and the listen is retried.
+# A port taken between the probe and the listen is retried (retry_start).
 start_serve() {
-  PORT=""
-  for _ in $(seq 1 100); do
-    local p=$((10000 + (RANDOM % 10000)))
-    if port_free "$p"; then PORT=$p; break; fi
-  done
-  [ -n "$PORT" ] || fail "no free port"
+  pick_port
   "$faultline" serve event-store --port "$PORT" --kafka mock --snapshot-every 2 \
     --log-level info 2> "$dir/serve.log" &
   pid=$!
@@ -39,29 +33,8 @@ start_serve() {
   done
   fail "port $PORT never became healthy"
 }
-started=0
-for attempt in 1 2 3 4 5; do
-  if start_serve; then started=1; break; fi
-  echo "port $PORT was taken before serve listened (attempt $attempt), trying another" >&2
-done
-[ "$started" = 1 ] || fail "faultline serve could not listen in 5 attempts"
-ok
+retry_start start_serve "faultline serve"
 
-call() {  # call METHOD URL [BODY]: sets $code and $body
-  local out
-  if [ $# -ge 3 ]; then
-    out=$(curl -s -X "$1" "$2" -H "Content-Type: application/json" -d "$3" -w '\n%{http_code}')
-  else
-    out=$(curl -s -X "$1" "$2" -w '\n%{http_code}')
-  fi
-  code=${out##*$'\n'}
-  body=${out%$'\n'*}
-}
-expect() {  # expect CODE JQ-FILTER (must print true)
-  [ "$code" = "$1" ] || fail "expected $1, got $code: $body"
-  [ "$(jq -r "$2" <<< "$body")" = true ] || fail "$2 is not true for: $body"
-  ok
-}
 is() {  # is JQ-FILTER: on $body, must print true
   [ "$(jq -r "$1" <<< "$body")" = true ] || fail "$1 is not true for: $body"
   ok
@@ -188,10 +161,7 @@ expect 400 '(.error | contains("exactly one"))'
 call POST "http://localhost:$PORT/api/v1/time-travel/restore" \
   '{"aggregate_id": "account-123", "position": 999}'
 expect 409 '(.error | contains("beyond the head"))'
-head -c 70000 /dev/zero | tr '\0' 'x' > "$dir/big"
-code=$(curl -s -o "$dir/big.out" -w '%{http_code}' -X POST "http://localhost:$PORT/api/v1/commands" \
-  -H "Content-Type: application/json" --data-binary @"$dir/big")
-body=$(cat "$dir/big.out")
+post_big "http://localhost:$PORT/api/v1/commands"
 expect 413 '(.error | length) > 0'
 call GET "http://localhost:$PORT/api/v1/aggregates/nobody"
 expect 404 '(.error | length) > 0'

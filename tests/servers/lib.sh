@@ -32,3 +32,48 @@ bash "$servers/start.sh" "$dir/servers" > /dev/null
 source "$dir/servers/env"
 # A port is free when nothing answers a connect on it.
 port_free() { ! (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
+
+# pick_port: sets PORT to a free port in 10000..19999 (below the kernel's ephemeral range, apart
+# from the real-mode servers and services at 20000 and up); bounded tries.
+pick_port() {
+  PORT=""
+  for _ in $(seq 1 100); do
+    local p=$((10000 + (RANDOM % 10000)))
+    if port_free "$p"; then PORT=$p; return 0; fi
+  done
+  fail "no free port"
+}
+
+# retry_start FN WHAT: runs FN (starts serve, returns non-zero when it could not listen) up to 5
+# times: a port can be taken between the probe and the listen.
+retry_start() {
+  for attempt in 1 2 3 4 5; do
+    if "$1"; then ok; return 0; fi
+    echo "$2: its port was taken before it listened (attempt $attempt), trying another" >&2
+  done
+  fail "$2 could not listen in 5 attempts"
+}
+
+# call METHOD URL [BODY]: sets $code and $body.
+call() {
+  local out
+  if [ $# -ge 3 ]; then
+    out=$(curl -s -X "$1" "$2" -H "Content-Type: application/json" -d "$3" -w '\n%{http_code}')
+  else
+    out=$(curl -s -X "$1" "$2" -w '\n%{http_code}')
+  fi
+  code=${out##*$'\n'}
+  body=${out%$'\n'*}
+}
+expect() {  # expect CODE JQ-FILTER (must print true)
+  [ "$code" = "$1" ] || fail "expected $1, got $code: $body"
+  [ "$(jq -r "$2" <<< "$body")" = true ] || fail "$2 is not true for: $body"
+  ok
+}
+# post_big URL: POSTs a 70,000-byte body (past every API's body limit); sets $code and $body.
+post_big() {
+  head -c 70000 /dev/zero | tr '\0' 'x' > "$dir/big"
+  code=$(curl -s -o "$dir/big.out" -w '%{http_code}' -X POST "$1" \
+    -H "Content-Type: application/json" --data-binary @"$dir/big")
+  body=$(cat "$dir/big.out")
+}

@@ -59,30 +59,8 @@ start_serve() {
     [ "$up" = 1 ] || fail "port $port never became healthy"
   done
 }
-started=0
-for attempt in 1 2 3 4 5; do
-  if start_serve; then started=1; break; fi
-  echo "port base $base was taken before serve listened (attempt $attempt), trying another" >&2
-done
-[ "$started" = 1 ] || fail "faultline serve could not listen in 5 attempts"
-ok
+retry_start start_serve "faultline serve"
 
-# call METHOD URL [BODY]: sets $code and $body.
-call() {
-  local out
-  if [ $# -ge 3 ]; then
-    out=$(curl -s -X "$1" "$2" -H "Content-Type: application/json" -d "$3" -w '\n%{http_code}')
-  else
-    out=$(curl -s -X "$1" "$2" -w '\n%{http_code}')
-  fi
-  code=${out##*$'\n'}
-  body=${out%$'\n'*}
-}
-expect() {  # expect CODE JQ-FILTER (must print true)
-  [ "$code" = "$1" ] || fail "expected $1, got $code: $body"
-  [ "$(jq -r "$2" <<< "$body")" = true ] || fail "$2 is not true for: $body"
-  ok
-}
 
 # --- The seeds' inventory examples, as shown. ---
 body=$(curl http://localhost:$INVENTORY/api/v1/items)
@@ -194,10 +172,7 @@ call POST "http://localhost:$INVENTORY/api/v1/items/LAPTOP001/reserve" '{"quanti
 expect 400 '(.error | contains("reservation_id"))'
 call POST "http://localhost:$INVENTORY/api/v1/items" '{"sku": "X1", "quantity": -5}'
 expect 400 '(.error | length) > 0'
-head -c 70000 /dev/zero | tr '\0' 'x' > "$dir/big"
-code=$(curl -s -o "$dir/big.out" -w '%{http_code}' -X POST "http://localhost:$SAGA/api/v1/sagas" \
-  -H "Content-Type: application/json" --data-binary @"$dir/big")
-body=$(cat "$dir/big.out")
+post_big "http://localhost:$SAGA/api/v1/sagas"
 expect 413 '(.error | length) > 0'
 call GET "http://localhost:$SAGA/api/v1/nothing"
 expect 404 '(.error | length) > 0'

@@ -15,14 +15,10 @@ set -euo pipefail
 NAME=sync_curl_test
 source "$(dirname "$0")/lib.sh"
 
-# A free port in 10000..19999 (below the ephemeral range, apart from real-mode services).
+# A port taken between the probe and the listen is retried (retry_start).
 start_serve() {
-  SYNC=""
-  for _ in $(seq 1 100); do
-    local p=$((10000 + (RANDOM % 9999)))
-    if port_free "$p"; then SYNC=$p; break; fi
-  done
-  [ -n "$SYNC" ] || fail "no free port"
+  pick_port
+  SYNC=$PORT
   "$faultline" serve sync --port "$SYNC" --log-level info 2> "$dir/serve.log" &
   pid=$!
   for _ in $(seq 1 300); do  # 30 s at most
@@ -36,30 +32,8 @@ start_serve() {
   done
   fail "port $SYNC never became healthy"
 }
-started=0
-for attempt in 1 2 3 4 5; do
-  if start_serve; then started=1; break; fi
-  echo "port $SYNC was taken before serve listened (attempt $attempt), trying another" >&2
-done
-[ "$started" = 1 ] || fail "faultline serve sync could not listen in 5 attempts"
-ok
+retry_start start_serve "faultline serve sync"
 
-# call METHOD URL [BODY]: sets $code and $body.
-call() {
-  local out
-  if [ $# -ge 3 ]; then
-    out=$(curl -s -X "$1" "$2" -H "Content-Type: application/json" -d "$3" -w '\n%{http_code}')
-  else
-    out=$(curl -s -X "$1" "$2" -w '\n%{http_code}')
-  fi
-  code=${out##*$'\n'}
-  body=${out%$'\n'*}
-}
-expect() {  # expect CODE JQ-FILTER (must print true)
-  [ "$code" = "$1" ] || fail "expected $1, got $code: $body"
-  [ "$(jq -r "$2" <<< "$body")" = true ] || fail "$2 is not true for: $body"
-  ok
-}
 
 # --- The seeds' examples, as shown. ---
 body=$(curl -X POST http://localhost:$SYNC/api/v1/sync/register-device \
