@@ -28,11 +28,7 @@ const char* const kBugs[] = {"sequence-position-reader", "snapshot-wrong-version
 
 class EventsBugs : public ::testing::TestWithParam<const char*> {
  protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() / ("fl-events-bugs-" + std::string(GetParam()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
+  void SetUp() override { dir = fl::test::fresh_test_dir("fl-events-bugs-"); }
   void TearDown() override { fs::remove_all(dir); }
   // The failing seeds of a sweep of `seeds`, and the out-dir of the first.
   std::vector<int> sweep(const std::string& seeds, std::string* first_dir) {
@@ -57,18 +53,7 @@ TEST_P(EventsBugs, CaughtWithinTenSeedsAndShrunk) {
   std::string failing_dir;
   const std::vector<int> failing = sweep("1..10", &failing_dir);
   ASSERT_FALSE(failing.empty());
-  const Ran s = faultline("shrink " + failing_dir + " --budget 12");
-  ASSERT_EQ(s.code, 0) << s.output;
-  EXPECT_NE(s.output.find("smallest reproduction: faultline run"), std::string::npos) << s.output;
-  const nlohmann::json shrink = read_json(fs::path(failing_dir) / "shrink.json");
-  ASSERT_TRUE(shrink.is_object());
-  EXPECT_LE(shrink["runs"].get<int>(), 12);
-  bool reduced = false;
-  for (const auto& k : shrink["knobs"]) reduced = reduced || k["to"] != k["from"];
-  EXPECT_TRUE(reduced) << shrink.dump(2);
-  const nlohmann::json smallest =
-      read_json(fs::path(shrink["run_dir"].get<std::string>()) / "results.json");
-  EXPECT_EQ(smallest.value("result", ""), "fail");
+  fl::test::expect_shrunk(FAULTLINE_BIN, failing_dir, 12);
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, EventsBugs, ::testing::ValuesIn(kBugs));

@@ -28,13 +28,7 @@ Ran faultline(const std::string& args) { return fl::test::run_binary(FAULTLINE_B
 
 class SweepCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("fl-sweep-" +
-           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
+  void SetUp() override { dir = fl::test::fresh_test_dir("fl-sweep-"); }
   void TearDown() override { fs::remove_all(dir); }
   std::string out(const std::string& name) const { return (dir / name).string(); }
   fs::path dir;
@@ -159,18 +153,7 @@ void expect_caught_and_shrunk(const std::string& scenario, const std::string& ou
   const std::string failing = first_failure(scenario, out_dir, seeds, &r);
   ASSERT_EQ(r.code, 1) << "the broken system must fail within seeds " << seeds << "\n" << r.output;
   ASSERT_FALSE(failing.empty());
-  const Ran s = faultline("shrink " + failing + " --budget 12");
-  ASSERT_EQ(s.code, 0) << s.output;
-  EXPECT_NE(s.output.find("smallest reproduction: faultline run"), std::string::npos) << s.output;
-  const nlohmann::json shrink = read_json(fs::path(failing) / "shrink.json");
-  ASSERT_TRUE(shrink.is_object());
-  EXPECT_LE(shrink["runs"].get<int>(), 12);
-  bool reduced = false;
-  for (const auto& k : shrink["knobs"]) reduced = reduced || k["to"] != k["from"];
-  EXPECT_TRUE(reduced) << shrink.dump(2);
-  const nlohmann::json smallest =
-      read_json(fs::path(shrink["run_dir"].get<std::string>()) / "results.json");
-  EXPECT_EQ(smallest.value("result", ""), "fail");
+  fl::test::expect_shrunk(FAULTLINE_BIN, failing, 12);
 }
 
 TEST_F(SweepCli, SerializableWithoutValidationIsCaughtAndShrunk) {

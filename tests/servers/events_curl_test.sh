@@ -185,19 +185,11 @@ grep -q 'faultline_events_commands_total{service="event-store",outcome="appended
 ok
 
 # --- kill -9 of PostgreSQL: /health says so; after the restart commands work again. ---
-wait_health() {  # wait_health CODE: until /health answers CODE (20 s at most)
-  for _ in $(seq 1 200); do
-    call GET "http://localhost:$PORT/health"
-    [ "$code" = "$1" ] && return 0
-    sleep 0.1
-  done
-  fail "/health never answered $1: $body"
-}
 bash "$servers/pg.sh" crash "$dir/servers" primary
-wait_health 503
+wait_health "$PORT" 503
 expect 503 '.dependencies.postgres.status == "failed" and .dependencies.kafka.status == "ok"'
 bash "$servers/pg.sh" start "$dir/servers" primary
-wait_health 200
+wait_health "$PORT" 200
 for _ in $(seq 1 50); do  # a pooled connection from before the crash may fail once
   call POST "http://localhost:$PORT/api/v1/commands" \
     '{"aggregate_id": "account-123", "command_type": "Withdraw", "data": {"amount": 5},
@@ -210,15 +202,7 @@ call GET "http://localhost:$PORT/api/v1/aggregates/account-123"
 expect 200 '.state.balance == 800'
 
 # --- Logs are JSON lines; SIGTERM stops the process cleanly. ---
-kill -TERM "$pid"
-for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2> /dev/null && fail "still running 10 s after SIGTERM"
-wait "$pid" && status=0 || status=$?
-pid=""
-[ "$status" = 0 ] || fail "exit status $status after SIGTERM"
-grep -v -E '^(WARNING|NOTICE):  ' "$dir/serve.log" > "$dir/json.log"
-jq -e -s 'length > 10 and all(.[]; has("time") and has("level") and has("service")
-  and has("msg") and has("fields"))' "$dir/json.log" > /dev/null || fail "log lines not JSON"
+stop_serve 11
 grep -q '"msg":"command appended"' "$dir/serve.log" || fail "no command log line"
 grep -q '"msg":"stopping"' "$dir/serve.log" || fail "no stopping line"
 ok

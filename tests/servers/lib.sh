@@ -77,3 +77,31 @@ post_big() {
     -H "Content-Type: application/json" --data-binary @"$dir/big")
   body=$(cat "$dir/big.out")
 }
+
+# wait_health PORT CODE: until /health on PORT answers CODE (20 s at most); sets $code, $body.
+wait_health() {
+  for _ in $(seq 1 200); do
+    call GET "http://localhost:$1/health"
+    [ "$code" = "$2" ] && return 0
+    sleep 0.1
+  done
+  fail "/health on $1 never answered $2: $body"
+}
+
+# stop_serve MIN_LINES [signalled]: SIGTERM to the serve process ($pid; not again when the caller
+# already sent it: "signalled"); it must exit 0 within 10 s and have
+# written at least MIN_LINES log lines, every one a JSON log object, except libpq's own notices
+# of a server's shutdown (printed by libpq's default notice processor, outside the logger).
+stop_serve() {
+  [ "${2:-}" = signalled ] || kill -TERM "$pid"
+  for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2> /dev/null && fail "still running 10 s after SIGTERM"
+  local status=0
+  wait "$pid" || status=$?
+  pid=""
+  [ "$status" = 0 ] || fail "exit status $status after SIGTERM"
+  grep -v -E '^(WARNING|NOTICE|FATAL):  ' "$dir/serve.log" > "$dir/json.log"
+  jq -e -s --argjson min "$1" 'length >= $min and all(.[]; has("time") and has("level")
+    and has("service") and has("msg") and has("fields"))' "$dir/json.log" > /dev/null ||
+    fail "log lines not JSON"
+}

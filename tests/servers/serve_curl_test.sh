@@ -213,14 +213,6 @@ grep -q 'faultline_sagas_unfinished{service="saga",state="running"} 0' <<< "$met
 ok
 
 # --- A dependency that goes down shows in /health, and recovery shows too. ---
-wait_health() {  # wait_health PORT CODE: until /health answers CODE (20 s at most)
-  for _ in $(seq 1 200); do
-    call GET "http://localhost:$1/health"
-    [ "$code" = "$2" ] && return 0
-    sleep 0.1
-  done
-  fail "/health on $1 never answered $2: $body"
-}
 bash "$servers/redis.sh" crash "$dir/servers"
 wait_health "$INVENTORY" 503
 expect 503 '.status == "degraded" and .dependencies.redis.status == "failed"
@@ -249,16 +241,7 @@ call GET "http://localhost:$SAGA/health/ready"
 expect 503 '[.not_ready[] | startswith("draining")] | any'
 call GET "http://localhost:$SAGA/health/live"
 expect 200 'true'
-for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2> /dev/null && fail "still running 10 s after SIGTERM"
-wait "$pid" && status=0 || status=$?
-pid=""
-[ "$status" = 0 ] || fail "exit status $status after SIGTERM"
-# Every line is a JSON log object, except libpq's own notices of the server's shutdown (printed
-# by libpq's default notice processor in real/pg_conn, outside the services' logger).
-grep -v -E '^(WARNING|NOTICE):  ' "$dir/serve.log" > "$dir/json.log"
-jq -e -s 'length > 10 and all(.[]; has("time") and has("level") and has("service")
-  and has("msg") and has("fields"))' "$dir/json.log" > /dev/null || fail "log lines not JSON"
+stop_serve 11 signalled
 grep -q '"msg":"stopping"' "$dir/serve.log" || fail "no stopping line"
 grep -q '"msg":"draining"' "$dir/serve.log" || fail "no draining line"
 ok

@@ -191,35 +191,20 @@ grep -q 'faultline_sync_since_start{service="sync",kind="uploads"} ' <<< "$metri
 grep -q 'faultline_http_requests_total{.*route="/api/v1/sync/upload",method="POST",status="400"} ' \
   <<< "$metrics" || fail "upload 400s not counted"
 ok
-wait_health() {  # wait_health CODE: until /health answers CODE (20 s at most)
-  for _ in $(seq 1 200); do
-    call GET "http://localhost:$SYNC/health"
-    [ "$code" = "$1" ] && { ok; return 0; }
-    sleep 0.1
-  done
-  fail "/health never answered $1: $body"
-}
 bash "$servers/pg.sh" crash "$dir/servers" primary > /dev/null
-wait_health 503
+wait_health "$SYNC" 503
+ok
 call GET "http://localhost:$SYNC/api/v1/sync/download?device_id=device-123"
 [ "${code:0:1}" = 5 ] || fail "a download without PostgreSQL answered $code: $body"
 ok
 bash "$servers/pg.sh" start "$dir/servers" primary > /dev/null
-wait_health 200
+wait_health "$SYNC" 200
+ok
 call GET "http://localhost:$SYNC/api/v1/sync/entities/c1"
 expect 200 '.value == 5'
 
 # --- Logs are JSON lines; SIGTERM stops the process cleanly. ---
-kill -TERM "$pid"
-for _ in $(seq 1 100); do kill -0 "$pid" 2> /dev/null || break; sleep 0.1; done
-kill -0 "$pid" 2> /dev/null && fail "still running 10 s after SIGTERM"
-status=0
-wait "$pid" || status=$?
-pid=""
-[ "$status" = 0 ] || fail "exit status $status after SIGTERM"
-grep -v -E '^(WARNING|NOTICE|FATAL):  ' "$dir/serve.log" > "$dir/json.log"
-jq -e -s 'length > 3 and all(has("time") and has("level") and has("service")
-  and has("msg") and has("fields"))' "$dir/json.log" > /dev/null || fail "log lines not JSON"
+stop_serve 4
 grep -q '"msg":"device registered"' "$dir/serve.log" || fail "no registration logged"
 ok
 echo "sync curl test: $passed checks passed"

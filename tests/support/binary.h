@@ -1,8 +1,9 @@
 // Running the `faultline` binary from a test (the sweep, shrink and bug-variant tests that prove
-// what a user gets at the command line) and reading the JSON files it writes. Header-only: the
-// tests that use it link nothing of the project.
+// what a user gets at the command line), reading the JSON files it writes, and the checks those
+// tests share. Header-only: the tests that use it link nothing of the project.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -40,6 +41,36 @@ inline Ran run_binary(const std::string& binary, const std::string& args) {
 inline nlohmann::json read_json(const std::filesystem::path& p) {
   std::ifstream in(p);
   return in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+}
+
+// An empty directory under the temporary directory named `prefix` + the running test's name
+// (parameterized tests included), for the test's runs.
+inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
+  std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  for (char& c : name) {
+    if (c == '/') c = '-';
+  }
+  const auto dir = std::filesystem::temp_directory_path() / (prefix + name);
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// `binary shrink failing_dir --budget N` succeeds within its budget, reduces at least one knob and
+// ends at a run that still fails.
+inline void expect_shrunk(const std::string& binary, const std::string& failing_dir, int budget) {
+  const Ran s = run_binary(binary, "shrink " + failing_dir + " --budget " + std::to_string(budget));
+  ASSERT_EQ(s.code, 0) << s.output;
+  EXPECT_NE(s.output.find("smallest reproduction: faultline run"), std::string::npos) << s.output;
+  const nlohmann::json shrink = read_json(std::filesystem::path(failing_dir) / "shrink.json");
+  ASSERT_TRUE(shrink.is_object());
+  EXPECT_LE(shrink["runs"].get<int>(), budget);
+  bool reduced = false;
+  for (const auto& k : shrink["knobs"]) reduced = reduced || k["to"] != k["from"];
+  EXPECT_TRUE(reduced) << shrink.dump(2);
+  const nlohmann::json smallest =
+      read_json(std::filesystem::path(shrink["run_dir"].get<std::string>()) / "results.json");
+  EXPECT_EQ(smallest.value("result", ""), "fail");
 }
 
 }  // namespace fl::test

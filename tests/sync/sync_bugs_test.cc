@@ -24,13 +24,7 @@ Ran faultline(const std::string& args) { return fl::test::run_binary(FAULTLINE_B
 
 class SyncBugs : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("fl-sync-bugs-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = fl::test::fresh_test_dir("fl-sync-bugs-"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   void caught_and_shrunk(const std::string& bug, const std::string& seeds) {
@@ -50,18 +44,7 @@ class SyncBugs : public ::testing::Test {
     bool sync_failed = false;
     for (const auto& c : first["checks"]) sync_failed |= c["name"] == "sync" && c["valid"] == false;
     EXPECT_TRUE(sync_failed) << "the failure must be the sync check's: " << first.dump();
-    const Ran s = faultline("shrink " + failing + " --budget 10");
-    ASSERT_EQ(s.code, 0) << s.output;
-    EXPECT_NE(s.output.find("smallest reproduction: faultline run"), std::string::npos) << s.output;
-    const nlohmann::json shrink = read_json(fs::path(failing) / "shrink.json");
-    ASSERT_TRUE(shrink.is_object());
-    EXPECT_LE(shrink["runs"].get<int>(), 10);
-    bool reduced = false;
-    for (const auto& k : shrink["knobs"]) reduced = reduced || k["to"] != k["from"];
-    EXPECT_TRUE(reduced) << shrink.dump(2);
-    const nlohmann::json smallest =
-        read_json(fs::path(shrink["run_dir"].get<std::string>()) / "results.json");
-    EXPECT_EQ(smallest.value("result", ""), "fail");
+    fl::test::expect_shrunk(FAULTLINE_BIN, failing, 10);
   }
 
   fs::path dir_;
