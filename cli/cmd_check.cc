@@ -129,8 +129,15 @@ std::string choose(const CheckArgs& a, const history::History& h, nlohmann::json
   return name;
 }
 
-int porcupine(const CheckArgs& a, const std::string& format, const std::string& text,
-              std::ostream& out, std::ostream& err) {
+// The verdict of one file: the exit code, and the result (null when the file could not be read
+// or parsed; the messages then went to `err`).
+struct FileVerdict {
+  int code = 2;
+  nlohmann::json result;
+};
+
+FileVerdict porcupine(const CheckArgs& a, const std::string& format, const std::string& text,
+                      std::ostream& err) {
   std::vector<LinOp> ops;
   FormatError fe;
   std::istringstream in(text);
@@ -138,7 +145,7 @@ int porcupine(const CheckArgs& a, const std::string& format, const std::string& 
                                              : read_porcupine_kv(in, &ops, &fe);
   if (!ok) {
     err << "faultline check: " << a.path << " (" << format << "): " << fe.to_string() << "\n";
-    return 2;
+    return {};
   }
   const std::string model_name = !a.model.empty()             ? a.model
                                  : format == "porcupine-etcd" ? "cas-register"
@@ -146,7 +153,7 @@ int porcupine(const CheckArgs& a, const std::string& format, const std::string& 
   auto model = make_model(model_name);
   if (model == nullptr) {
     err << "faultline check: unknown model '" << model_name << "'\n";
-    return 2;
+    return {};
   }
   LinOptions options;
   if (a.max_steps != 0) options.max_steps = a.max_steps;
@@ -154,30 +161,29 @@ int porcupine(const CheckArgs& a, const std::string& format, const std::string& 
   nlohmann::json j = r.to_json(ops, *model);
   j["format"] = format;
   j["operations"] = ops.size();
-  out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  return r.valid == Validity::kTrue ? 0 : r.valid == Validity::kFalse ? 1 : 2;
+  return {r.valid == Validity::kTrue ? 0 : r.valid == Validity::kFalse ? 1 : 2, std::move(j)};
 }
 
-// Checks the one file a.path: prints its verdict JSON to `out`; returns the exit code.
-int check_file(const CheckArgs& a, std::ostream& out, std::ostream& err) {
+// Checks the one file a.path.
+FileVerdict check_file(const CheckArgs& a, std::ostream& err) {
   std::ifstream file(a.path);
   if (!file) {
     err << "faultline check: cannot read " << a.path << "\n";
-    return 2;
+    return {};
   }
   std::stringstream buf;
   buf << file.rdbuf();
   const std::string text = buf.str();
   const std::string format = a.format == "auto" ? checkers::detect_format(text) : a.format;
   if (format == "porcupine-etcd" || format == "porcupine-kv") {
-    return porcupine(a, format, text, out, err);
+    return porcupine(a, format, text, err);
   }
   history::History h;
   history::ParseError pe;
   std::istringstream in(text);
   if (!(format == "edn" ? history::read_edn(in, &h, &pe) : history::read_jsonl(in, &h, &pe))) {
     err << "faultline check: " << a.path << " (" << format << "): " << pe.to_string() << "\n";
-    return 2;
+    return {};
   }
   nlohmann::json options;
   const std::string name = choose(a, h, &options);
@@ -187,8 +193,10 @@ int check_file(const CheckArgs& a, std::ostream& out, std::ostream& err) {
   if (o.result.contains("error")) {
     err << "faultline check: " << a.path << ": " << o.result["error"].get<std::string>() << "\n";
   }
-  out << o.result.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-  return o.valid == Validity::kTrue ? 0 : o.valid == Validity::kFalse ? 1 : 2;
+  return {o.valid == Validity::kTrue    ? 0
+          : o.valid == Validity::kFalse ? 1
+                                        : 2,
+          std::move(o.result)};
 }
 
 // The files `paths` name: files as given, directories' regular files recursively, sorted.
@@ -219,18 +227,15 @@ std::string expand(const std::vector<std::string>& paths, std::vector<std::strin
   return "";
 }
 
-// One verdict line of a multi-file check, from check_file's code, output and messages.
-std::string verdict_line(const std::string& path, int code, const std::string& json,
+// One verdict line of a multi-file check; `messages`: what checking it wrote to err.
+std::string verdict_line(const std::string& path, const FileVerdict& v,
                          const std::string& messages) {
-  const auto j = nlohmann::json::parse(json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    std::string first = messages.substr(0, messages.find('\n'));
-    return path + ": error (" + first + ")";
-  }
-  const char* word = code == 0 ? "valid" : code == 1 ? "invalid" : "unknown";
+  if (v.result.is_null()) return path + ": error (" + messages.substr(0, messages.find('\n')) + ")";
+  const char* word = v.code == 0 ? "valid" : v.code == 1 ? "invalid" : "unknown";
+  const nlohmann::json& j = v.result;
   std::string detail =
       j.value("checker", std::string("linearizable")) + ", " + j.value("format", std::string("?"));
-  if (j.contains("anomaly-types") && j["anomaly-types"].is_array() && code != 0) {
+  if (j.contains("anomaly-types") && j["anomaly-types"].is_array() && v.code != 0) {
     detail += ", " + j["anomaly-types"].dump();
   }
   return path + ": " + word + " (" + detail + ")";
@@ -241,13 +246,11 @@ int check_many(CheckArgs a, const std::vector<std::string>& files, std::ostream&
   std::size_t counts[4] = {0, 0, 0, 0};  // valid, invalid, unknown, error
   for (const auto& f : files) {
     a.path = f;
-    std::ostringstream one_out, one_err;
-    const int code = check_file(a, one_out, one_err);
-    const std::string line = verdict_line(f, code, one_out.str(), one_err.str());
-    out << line << "\n";
-    const bool error = line.find(": error (") != std::string::npos;
-    counts[error ? 3 : std::min(code, 2)]++;
-    worst = std::max(worst, error ? 2 : code);
+    std::ostringstream messages;
+    const FileVerdict v = check_file(a, messages);
+    out << verdict_line(f, v, messages.str()) << "\n";
+    counts[v.result.is_null() ? 3 : std::min(v.code, 2)]++;
+    worst = std::max(worst, v.code);
   }
   out << "summary: " << files.size() << " files: " << counts[0] << " valid, " << counts[1]
       << " invalid, " << counts[2] << " unknown, " << counts[3] << " errors\n";
@@ -269,7 +272,11 @@ int cmd_check(const Args& args, std::ostream& out, std::ostream& err) {
   std::error_code ec;
   if (a.paths.size() == 1 && !std::filesystem::is_directory(a.paths[0], ec)) {
     a.path = a.paths[0];
-    return check_file(a, out, err);
+    const FileVerdict v = check_file(a, err);
+    if (!v.result.is_null()) {
+      out << v.result.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    }
+    return v.code;
   }
   if (files.empty()) return usage_error(app, "no files to check", err);
   return check_many(a, files, out);
