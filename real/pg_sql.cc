@@ -57,6 +57,14 @@ std::string key_tuple(const io::TableSchema& s) {
   return sql + ")";
 }
 
+// "(c1, c2, ...)" of the first `n` of `columns`.
+std::string column_tuple(const io::TableSchema& s, const std::vector<std::size_t>& columns,
+                         std::size_t n) {
+  std::string sql = "(";
+  for (std::size_t i = 0; i < n; ++i) sql += (i ? ", " : "") + s.columns[columns.at(i)].name;
+  return sql + ")";
+}
+
 std::string value_tuple(const io::Key& key, Params* params) {
   std::string sql = "(";
   for (std::size_t i = 0; i < key.size(); ++i) sql += (i ? ", " : "") + param(params, key[i]);
@@ -100,9 +108,16 @@ bool decode(io::ColumnType type, const std::optional<std::string>& text, io::Val
 std::string create_table(const io::TableSchema& s) {
   std::string sql = "CREATE TABLE IF NOT EXISTS " + s.name + " (";
   for (const auto& c : s.columns) {
-    sql += c.name + " " + type_name(c.type) + (c.nullable ? "" : " NOT NULL") + ", ";
+    sql += c.name + " " + type_name(c.type) +
+           (c.type == io::ColumnType::kText ? " COLLATE \"C\"" : "") +
+           (c.nullable ? "" : " NOT NULL") + ", ";
   }
   return sql + "PRIMARY KEY " + key_tuple(s) + ")";
+}
+
+std::string create_index(const io::TableSchema& s, const io::IndexSchema& index) {
+  return "CREATE INDEX IF NOT EXISTS " + s.name + "__" + index.name + " ON " + s.name + " " +
+         column_tuple(s, index.columns, index.columns.size());
 }
 
 std::string select_columns(const io::TableSchema& s) {
@@ -154,15 +169,25 @@ std::string remove(const io::TableSchema& s, const io::Key& key, Params* params)
 }
 
 std::string scan(const io::TableSchema& s, const io::ScanSpec& spec, Params* params) {
+  const std::vector<std::size_t> order =
+      io::order_columns(s, spec.index.empty() ? nullptr : io::find_index(s, spec.index));
   std::string sql = select_columns(s) + " WHERE TRUE";
-  if (spec.from) sql += " AND " + key_tuple(s) + " >= " + value_tuple(*spec.from, params);
-  if (spec.until) sql += " AND " + key_tuple(s) + " < " + value_tuple(*spec.until, params);
+  // A bound of n values compares with the first n order columns: a prefix sorts first.
+  if (spec.from && !spec.from->empty()) {
+    sql += " AND " + column_tuple(s, order, spec.from->size()) +
+           " >= " + value_tuple(*spec.from, params);
+  }
+  if (spec.until && spec.until->empty()) sql += " AND FALSE";  // nothing sorts before ()
+  if (spec.until && !spec.until->empty()) {
+    sql += " AND " + column_tuple(s, order, spec.until->size()) + " < " +
+           value_tuple(*spec.until, params);
+  }
   for (const auto& f : spec.filters) {
     sql += " AND " + s.columns.at(f.column).name + op_text(f.op) + param(params, f.value);
   }
   sql += " ORDER BY ";
-  for (std::size_t i = 0; i < s.primary_key.size(); ++i) {
-    sql += (i ? ", " : "") + s.columns[s.primary_key[i]].name + (spec.descending ? " DESC" : "");
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    sql += (i ? ", " : "") + s.columns[order[i]].name + (spec.descending ? " DESC" : "");
   }
   return sql + " LIMIT " + std::to_string(spec.limit);
 }

@@ -143,9 +143,9 @@ io::Result<std::vector<io::Row>> PgTransaction::scan(const std::string& table,
                                                      const io::ScanSpec& spec) {
   auto s = schema_of(table);
   if (!s.is_ok()) return s.status();
-  if (spec.limit > io::kMaxScanRows) {
+  if (std::string why = io::validate_scan(s.value(), spec); !why.empty()) {
     rollback();
-    return io::Status::failed(io::ErrorKind::kInvalidArgument, "scan limit too large");
+    return io::Status::failed(io::ErrorKind::kInvalidArgument, why);
   }
   pgsql::Params params;
   auto res = run(pgsql::scan(s.value(), spec, &params), params);
@@ -266,6 +266,10 @@ io::Status PgStore::create_table(const io::TableSchema& schema) {
   if (!conn.is_ok()) return conn.status();
   auto res = conn.value()->exec(pgsql::create_table(schema));
   io::Status status = res.is_ok() ? io::Status::ok() : res.status();
+  for (std::size_t i = 0; status.is_ok() && i < schema.indexes.size(); ++i) {
+    auto made = conn.value()->exec(pgsql::create_index(schema, schema.indexes[i]));
+    if (!made.is_ok()) status = made.status();
+  }
   if (status.is_ok()) {
     schemas_.erase(schema.name);
     auto actual = this->schema(*conn.value(), schema.name);
@@ -279,6 +283,7 @@ io::Status PgStore::create_table(const io::TableSchema& schema) {
                a.columns[i].type == schema.columns[i].type &&
                a.columns[i].nullable == schema.columns[i].nullable;
       }
+      if (same) schemas_[schema.name].indexes = schema.indexes;  // the catalog's are not read
       if (!same) {
         schemas_.erase(schema.name);
         status = io::Status::failed(io::ErrorKind::kConstraint,

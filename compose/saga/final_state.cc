@@ -10,8 +10,15 @@ io::Result<SagaFinalState> read_saga_final_state(io::Env& env) {
   payment::PaymentService payment(env);
   notification::NotificationService notification(env);
   SagaFinalState out;
-  auto sagas = orchestrator.list(saga::kMaxListSagas);
-  if (!sagas.is_ok()) return sagas.status();
+  std::vector<saga::SagaView> sagas;
+  saga::SagaQuery query;
+  for (std::size_t page = 0; page < kMaxFinalRows / saga::kMaxListSagas + 1; ++page) {
+    auto got = orchestrator.list(query);
+    if (!got.is_ok()) return got.status();
+    for (auto& v : got.value().sagas) sagas.push_back(std::move(v));
+    if (got.value().next.empty()) break;
+    query.after = got.value().next;
+  }
   auto items = inventory.list_items(inventory::kMaxListItems);
   if (!items.is_ok()) return items.status();
   auto reservations = inventory.list_reservations(kMaxFinalRows);
@@ -20,7 +27,7 @@ io::Result<SagaFinalState> read_saga_final_state(io::Env& env) {
   if (!ledger.is_ok()) return ledger.status();
   auto sent = notification.list("", kMaxFinalRows);
   if (!sent.is_ok()) return sent.status();
-  out.sagas = std::move(sagas.value());
+  out.sagas = std::move(sagas);
   out.items = std::move(items.value());
   out.reservations = std::move(reservations.value());
   out.ledger = std::move(ledger.value());

@@ -72,7 +72,7 @@ io::Result<std::shared_ptr<void>> start_orchestrator(ServiceContext& c) {
   auto orchestrator = std::make_shared<saga::Orchestrator>(c.env, o);
   if (io::Status s = orchestrator->run(); !s.is_ok()) return s;
   api::add_saga_routes(c.router, *orchestrator, c.log);
-  api::add_saga_metrics(c.metrics, *orchestrator, *c.env.sql);
+  api::add_saga_metrics(c.metrics, *orchestrator);
   return std::shared_ptr<void>(orchestrator);
 }
 

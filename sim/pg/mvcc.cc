@@ -25,11 +25,24 @@ io::Status MvccEngine::create_table(const io::TableSchema& schema) {
              old.columns[i].type == schema.columns[i].type &&
              old.columns[i].nullable == schema.columns[i].nullable;
     }
-    if (same) return io::Status::ok();
-    return io::Status::failed(io::ErrorKind::kConstraint,
-                              "table " + schema.name + " exists with another schema");
+    if (!same) {
+      return io::Status::failed(io::ErrorKind::kConstraint,
+                                "table " + schema.name + " exists with another schema");
+    }
+    // CREATE INDEX IF NOT EXISTS: a declared index the table lacks is built now.
+    for (const auto& index : schema.indexes) {
+      if (io::find_index(it->second.schema, index.name) != nullptr) continue;
+      if (it->second.schema.indexes.size() >= io::kMaxIndexes) {
+        return io::Status::failed(io::ErrorKind::kConstraint, "too many indexes on " + schema.name);
+      }
+      add_index(it->second, index);
+    }
+    return io::Status::ok();
   }
-  tables_[schema.name].schema = schema;
+  Table& table = tables_[schema.name];
+  table.schema = schema;
+  table.schema.indexes.clear();
+  for (const auto& index : schema.indexes) add_index(table, index);
   return io::Status::ok();
 }
 
@@ -128,13 +141,16 @@ void MvccEngine::write_version(TxId tx, Tx& t, Table& table, const io::Key& key,
                                std::optional<io::Row> row) {
   auto& versions = table.rows[key];
   if (old != nullptr) old->xmax = tx;
-  if (row.has_value()) versions.push_back(Version{tx, 0, *row});
+  if (row.has_value()) {
+    versions.push_back(Version{tx, 0, *row});
+    index_version(table, *row);
+  }
   t.writes.push_back(Write{table.schema.name, key, std::move(row)});
   const std::size_t n = versions.size();
-  if (n > kMaxVersionsPerKey && n % kMaxVersionsPerKey == 1) vacuum(versions);
+  if (n > kMaxVersionsPerKey && n % kMaxVersionsPerKey == 1) vacuum(table, versions);
 }
 
-void MvccEngine::vacuum(std::vector<Version>& versions) {
+void MvccEngine::vacuum(Table& table, std::vector<Version>& versions) {
   Csn horizon = last_csn_;
   for (const auto& [id, t] : active_) {
     // A read-committed transaction that has run no statement yet holds no snapshot (0).
@@ -144,11 +160,16 @@ void MvccEngine::vacuum(std::vector<Version>& versions) {
       horizon = std::min(horizon, t.snapshot);
   }
   std::vector<Version> kept;
+  std::vector<io::Row> gone;
   for (auto& v : versions) {
     const bool dead = is_aborted(v.xmin) || (v.xmax != 0 && committed_before(v.xmax, horizon));
-    if (!dead) kept.push_back(std::move(v));
+    if (!dead)
+      kept.push_back(std::move(v));
+    else if (!table.schema.indexes.empty())
+      gone.push_back(std::move(v.row));
   }
   versions.swap(kept);
+  if (!gone.empty()) unindex_versions(table, gone, versions);
   FL_ASSERT_MSG(versions.size() <= kMaxLiveVersionsPerKey, "too many live versions of one row");
 }
 
@@ -181,8 +202,14 @@ Op<std::vector<io::Row>> MvccEngine::scan(TxId tx, const std::string& table,
         tb == tables_.end() ? io::ErrorKind::kNotFound : io::ErrorKind::kInvalidArgument,
         "bad scan of " + table));
   }
+  const std::string invalid = io::validate_scan(tb->second.schema, spec);
+  if (!invalid.empty()) {
+    abort(tx);
+    return R::fail(io::Status::failed(io::ErrorKind::kInvalidArgument, invalid));
+  }
   const Csn snap = read_snapshot(*t, true);
   ssi_note_range(*t, table, spec);
+  if (!spec.index.empty()) return index_scan(tx, snap, tb->second, spec);
   auto& rows = tb->second.rows;
   auto lo = spec.from ? rows.lower_bound(*spec.from) : rows.begin();
   auto hi = spec.until ? rows.lower_bound(*spec.until) : rows.end();
@@ -289,7 +316,10 @@ void MvccEngine::apply_committed(const CommitRecord& record) {
     auto& versions = tb->second.rows[w.key];
     Version* v = newest(versions);
     if (v != nullptr && v->xmax == 0) v->xmax = record.tx;
-    if (w.row) versions.push_back(Version{record.tx, 0, *w.row});
+    if (w.row) {
+      versions.push_back(Version{record.tx, 0, *w.row});
+      index_version(tb->second, *w.row);
+    }
   }
   last_csn_ = record.csn;
   log_.push_back(record);

@@ -112,6 +112,10 @@ class MvccEngine {
   struct Table {
     io::TableSchema schema;
     std::map<io::Key, std::vector<Version>> rows;  // per key, oldest to newest
+    // Per secondary index: the order tuple (io::order_key) of every version not yet vacuumed,
+    // as PostgreSQL's index holds an entry per heap tuple; a scan re-checks each entry against
+    // the version it sees (an entry of an older or newer version of the row is skipped).
+    std::map<std::string, std::set<io::Key>> index_entries;
   };
   struct RangeRead {
     std::string table;
@@ -153,7 +157,14 @@ class MvccEngine {
   Op<bool> lock_newest(TxId tx, Tx& t, std::vector<Version>& versions, Csn snap, Version** out);
   void write_version(TxId tx, Tx& t, Table& table, const io::Key& key, Version* old,
                      std::optional<io::Row> row);
-  void vacuum(std::vector<Version>& versions);
+  void vacuum(Table& table, std::vector<Version>& versions);
+  // Secondary indexes (mvcc_index.cc).
+  static void add_index(Table& table, const io::IndexSchema& index);
+  static void index_version(Table& table, const io::Row& row);
+  static void unindex_versions(Table& table, const std::vector<io::Row>& gone,
+                               const std::vector<Version>& kept);
+  Op<std::vector<io::Row>> index_scan(TxId tx, Csn snap, const Table& table,
+                                      const io::ScanSpec& spec);
   // SSI (ssi.cc).
   void ssi_note_read(Tx& t, const std::string& table, const io::Key& key);
   void ssi_note_range(Tx& t, const std::string& table, const io::ScanSpec& spec);

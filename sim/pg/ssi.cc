@@ -39,9 +39,12 @@ void MvccEngine::ssi_note_read(Tx& t, const std::string& table, const io::Key& k
 }
 
 void MvccEngine::ssi_note_range(Tx& t, const std::string& table, const io::ScanSpec& spec) {
-  if (t.isolation == io::Isolation::kSerializable) {
+  if (t.isolation != io::Isolation::kSerializable) return;
+  // A primary-key scan locks its key range; an index scan (coarser) the whole table.
+  if (spec.index.empty())
     t.ranges.push_back(RangeRead{table, spec.from, spec.until});
-  }
+  else
+    t.ranges.push_back(RangeRead{table, std::nullopt, std::nullopt});
 }
 
 io::Status MvccEngine::ssi_check_commit(TxId tx, Tx& t) {

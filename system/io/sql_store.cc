@@ -24,6 +24,31 @@ bool fits(ColumnType type, const Value& v) {
   return false;
 }
 
+std::string validate_indexes(const TableSchema& schema) {
+  if (schema.indexes.size() > kMaxIndexes) {
+    return "table " + schema.name + " has more than " + std::to_string(kMaxIndexes) + " indexes";
+  }
+  for (std::size_t i = 0; i < schema.indexes.size(); ++i) {
+    const IndexSchema& index = schema.indexes[i];
+    if (!valid_name(index.name) || !valid_name(schema.name + "__" + index.name)) {
+      return "bad index name '" + index.name + "' on " + schema.name;
+    }
+    if (index.columns.empty() || index.columns.size() > kMaxIndexColumns) {
+      return "index " + index.name + " needs 1 to " + std::to_string(kMaxIndexColumns) + " columns";
+    }
+    for (std::size_t j = 0; j < index.columns.size(); ++j) {
+      if (index.columns[j] >= schema.columns.size()) return "index column out of range";
+      for (std::size_t k = 0; k < j; ++k) {
+        if (index.columns[k] == index.columns[j]) return "duplicate column in index " + index.name;
+      }
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (schema.indexes[j].name == index.name) return "duplicate index " + index.name;
+    }
+  }
+  return "";
+}
+
 }  // namespace
 
 const char* to_string(Isolation isolation) {
@@ -55,7 +80,52 @@ std::string validate_schema(const TableSchema& schema) {
     if (k >= schema.columns.size()) return "primary key column out of range in " + schema.name;
     if (schema.columns[k].nullable) return "primary key column may not be nullable";
   }
+  return validate_indexes(schema);
+}
+
+std::string validate_scan(const TableSchema& schema, const ScanSpec& spec) {
+  if (spec.limit > kMaxScanRows) return "scan limit above " + std::to_string(kMaxScanRows);
+  const IndexSchema* index = nullptr;
+  if (!spec.index.empty()) {
+    index = find_index(schema, spec.index);
+    if (index == nullptr) return "no index " + spec.index + " on " + schema.name;
+  }
+  const std::vector<std::size_t> order = order_columns(schema, index);
+  for (const std::optional<Key>* bound : {&spec.from, &spec.until}) {
+    if (!bound->has_value()) continue;
+    const Key& b = **bound;
+    if (b.size() > order.size()) return "scan bound longer than the order of " + schema.name;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      if (!fits(schema.columns[order[i]].type, b[i])) {
+        return "scan bound value of the wrong type for column " + schema.columns[order[i]].name;
+      }
+    }
+  }
+  for (const Filter& f : spec.filters) {
+    if (f.column >= schema.columns.size()) return "filter column out of range";
+  }
   return "";
+}
+
+const IndexSchema* find_index(const TableSchema& schema, const std::string& name) {
+  for (const IndexSchema& index : schema.indexes) {
+    if (index.name == name) return &index;
+  }
+  return nullptr;
+}
+
+std::vector<std::size_t> order_columns(const TableSchema& schema, const IndexSchema* index) {
+  std::vector<std::size_t> out;
+  if (index != nullptr) out = index->columns;
+  out.insert(out.end(), schema.primary_key.begin(), schema.primary_key.end());
+  return out;
+}
+
+Key order_key(const std::vector<std::size_t>& columns, const Row& row) {
+  Key key;
+  key.reserve(columns.size());
+  for (std::size_t c : columns) key.push_back(row.at(c));
+  return key;
 }
 
 std::string validate_texts(const std::vector<Value>& values) {

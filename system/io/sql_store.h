@@ -55,10 +55,23 @@ struct Column {
   bool nullable = false;
 };
 
+// A secondary index (CREATE INDEX <table>__<name> ON <table> (columns) in production). Its
+// order is (its columns..., then the primary key's columns...): the order of an index scan, and
+// the tuple its bounds compare with. An index adds no constraint; it only makes reads cheap.
+struct IndexSchema {
+  std::string name;                  // [a-z_][a-z0-9_]*; "<table>__<name>" at most 63 bytes
+  std::vector<std::size_t> columns;  // column indexes, 1 to kMaxIndexColumns, distinct
+};
+constexpr std::size_t kMaxIndexes = 8;
+constexpr std::size_t kMaxIndexColumns = 8;
+
 struct TableSchema {
   std::string name;  // [a-z_][a-z0-9_]*, at most 63 bytes
   std::vector<Column> columns;
   std::vector<std::size_t> primary_key;  // column indexes, non-empty, non-nullable columns
+  // Declared by create_table; an index missing on an existing table is created there (adding
+  // an index is the one schema change create_table makes). At most kMaxIndexes.
+  std::vector<IndexSchema> indexes = {};
 };
 
 // Checks names, types and the key; returns an error text or "".
@@ -69,6 +82,12 @@ std::string validate_row(const TableSchema& schema, const Row& row);
 // cut the value short there, so two different values would become one).
 std::string validate_texts(const std::vector<Value>& values);
 Key key_of(const TableSchema& schema, const Row& row);
+// The named index of `schema`, or nullptr.
+const IndexSchema* find_index(const TableSchema& schema, const std::string& name);
+// The columns a scan orders by: the primary key's, or `index`'s followed by the primary key's.
+std::vector<std::size_t> order_columns(const TableSchema& schema, const IndexSchema* index);
+// `row`'s values in those columns: its position in the scan order.
+Key order_key(const std::vector<std::size_t>& columns, const Row& row);
 
 enum class CompareOp : std::uint8_t { kEq, kNe, kLt, kLe, kGt, kGe };
 
@@ -84,13 +103,22 @@ struct Assignment {
   Value value;
 };
 
+// A scan in the order of the primary key, or of a secondary index (`index` names it). Bounds
+// compare with the order tuple (order_columns) or a prefix of it, lexicographically, a prefix
+// sorting before every tuple it begins: from = {"running"} starts at the first running row,
+// until = {"running"} stops before it. Rows are those visible to the transaction (an index
+// never shows a version the transaction could not see), in order, at most `limit`.
 struct ScanSpec {
-  std::optional<Key> from;   // inclusive lower bound on the primary key
+  std::optional<Key> from;   // inclusive lower bound on the order tuple (or a prefix)
   std::optional<Key> until;  // exclusive upper bound
   std::vector<Filter> filters;
   std::size_t limit = 1000;  // at most kMaxScanRows
   bool descending = false;
+  std::string index;  // "": the primary key's order; else a declared index's name
 };
+// "" or why `spec` cannot scan `schema` (no such index, a bound longer than the order tuple or
+// with a value of another type than its column, a limit above kMaxScanRows).
+std::string validate_scan(const TableSchema& schema, const ScanSpec& spec);
 constexpr std::size_t kMaxScanRows = 10000;
 constexpr std::size_t kMaxColumns = 64;
 

@@ -12,7 +12,6 @@ namespace fl::saga {
 namespace {
 
 constexpr int kMaxStartAttempts = 4;
-constexpr int kMaxRecoverPages = 100;
 constexpr std::size_t kRecoverPageRows = 1000;
 constexpr int kMaxReadAttempts = 4;
 
@@ -56,29 +55,18 @@ io::Status Orchestrator::run() {
 }
 
 io::Status Orchestrator::recover() {
-  std::optional<io::Key> from;
-  for (int page = 0; page < kMaxRecoverPages; ++page) {
-    auto begun = env_.sql->begin(io::Isolation::kReadCommitted);
-    if (!begun.is_ok()) return begun.status();
-    io::ScanSpec spec;
-    spec.from = from;
-    spec.limit = kRecoverPageRows;
-    auto rows = begun.value()->scan(kSagaTable, spec);
-    if (!rows.is_ok()) return rows.status();
-    begun.value()->rollback();
-    for (const io::Row& row : rows.value()) {
-      auto record = from_row(row);
-      FL_ASSERT_MSG(record.has_value(), "corrupt saga row " << text_at(row, kColId));
-      if (is_final(record->state.status)) continue;
-      // Resume: the first resend comes soon; its outcome decides resume or compensate.
-      armed_[record->view.saga_id] = {record->view.version,
-                                      env_.clock.monotonic_ns() + options_.recovery_timeout_ns};
-      ++stats_.recovered;
-    }
-    if (rows.value().size() < kRecoverPageRows) return io::Status::ok();
-    from = io::Key{text_at(rows.value().back(), kColId) + std::string(1, '\0')};
+  io::Status status = for_each_unfinished([this](const SagaRecord& record) {
+    // Resume: the first resend comes soon; its outcome decides resume or compensate.
+    armed_[record.view.saga_id] = {record.view.version,
+                                   env_.clock.monotonic_ns() + options_.recovery_timeout_ns};
+    ++stats_.recovered;
+  });
+  if (status.is_ok() && armed_.size() > kMaxActiveSagas) {
+    return io::Status::failed(io::ErrorKind::kInternal,
+                              "more than " + std::to_string(kMaxActiveSagas) +
+                                  " unfinished sagas to recover (kMaxActiveSagas)");
   }
-  return io::Status::failed(io::ErrorKind::kInternal, "too many sagas to recover");
+  return status;
 }
 
 io::Result<StartSagaResult> Orchestrator::start(const StartSagaRequest& request) {
@@ -183,21 +171,42 @@ io::Result<std::optional<SagaRecord>> Orchestrator::read_saga(const std::string&
   return last;
 }
 
-io::Result<std::vector<SagaView>> Orchestrator::list(std::size_t limit) {
-  auto begun = env_.sql->begin(io::Isolation::kReadCommitted);
-  if (!begun.is_ok()) return begun.status();
-  io::ScanSpec spec;
-  spec.limit = std::min<std::size_t>(std::max<std::size_t>(limit, 1), kMaxListSagas);
-  auto rows = begun.value()->scan(kSagaTable, spec);
-  if (!rows.is_ok()) return rows.status();
-  begun.value()->rollback();
-  std::vector<SagaView> out;
-  for (const io::Row& row : rows.value()) {
-    auto record = from_row(row);
-    FL_ASSERT_MSG(record.has_value(), "corrupt saga row " << text_at(row, kColId));
-    out.push_back(std::move(record->view));
-  }
+io::Result<SagaPage> Orchestrator::list(const SagaQuery& query) {
+  auto page = read_page(*env_.sql, query);
+  if (!page.is_ok()) return page.status();
+  SagaPage out;
+  for (SagaRecord& record : page.value().records) out.sagas.push_back(std::move(record.view));
+  out.next = page.value().next;
   return out;
+}
+
+io::Status Orchestrator::for_each_unfinished(const std::function<void(const SagaRecord&)>& visit) {
+  for (SagaStatus status : {SagaStatus::kRunning, SagaStatus::kCompensating}) {
+    SagaQuery query{kRecoverPageRows, "", status};
+    // Each page moves the cursor forward; the table is finite, so this ends (no total cap).
+    for (;;) {
+      auto page = read_page(*env_.sql, query);
+      if (!page.is_ok()) return page.status();
+      for (const SagaRecord& record : page.value().records) visit(record);
+      if (page.value().next.empty()) break;
+      FL_ASSERT_LT(query.after, page.value().next);
+      query.after = page.value().next;
+    }
+  }
+  return io::Status::ok();
+}
+
+io::Result<std::size_t> Orchestrator::count(SagaStatus status, std::size_t cap) {
+  SagaQuery query{kRecoverPageRows, "", status};
+  std::size_t n = 0;
+  while (n < cap) {
+    auto page = read_page(*env_.sql, query);
+    if (!page.is_ok()) return page.status();
+    n += page.value().records.size();
+    if (page.value().next.empty()) break;
+    query.after = page.value().next;
+  }
+  return std::min(n, cap);
 }
 
 }  // namespace fl::saga

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -83,6 +84,16 @@ struct SagaView {
   std::int64_t updated_wall_ns = 0;
 };
 
+struct SagaQuery {
+  std::size_t limit = kMaxListSagas;
+  std::string after;                 // a saga id (exclusive), "" for the first page
+  std::optional<SagaStatus> status;  // only sagas in this status
+};
+struct SagaPage {
+  std::vector<SagaView> sagas;
+  std::string next;  // the `after` of the next page; "" when there is none
+};
+
 // Counters since this incarnation started (for /metrics).
 struct OrchestratorStats {
   std::uint64_t started = 0, completed = 0, compensated = 0, failed = 0;
@@ -109,14 +120,21 @@ class Orchestrator {
   // unknown; retry with the same key.
   io::Result<StartSagaResult> start(const StartSagaRequest& request);
   io::Result<std::optional<SagaView>> get(const std::string& saga_id);
-  // Sagas in id order, at most min(limit, kMaxListSagas).
-  io::Result<std::vector<SagaView>> list(std::size_t limit);
+  // A page of sagas in id order after `query.after` (exclusive; "" from the first), only those
+  // in `query.status` if set (read through the status index), at most min(limit, kMaxListSagas).
+  // `next` is the cursor of the following page ("" when this page was the last).
+  io::Result<SagaPage> list(const SagaQuery& query);
+  // Calls `visit` for every unfinished saga (running or compensating), in pages through the
+  // status index: no cap on how many sagas the table holds. Stops at the first error.
+  io::Status for_each_unfinished(const std::function<void(const SagaRecord&)>& visit);
 
   const OrchestratorStats& stats() const { return stats_; }
   const OrchestratorOptions& options() const { return options_; }
 
   // The tables this service owns.
   static std::vector<io::TableSchema> schemas();
+  // Counts sagas in `status` through the status index, stopping at `cap` (a metric's bound).
+  io::Result<std::size_t> count(SagaStatus status, std::size_t cap);
 
  private:
   struct Armed {

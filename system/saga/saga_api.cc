@@ -85,15 +85,33 @@ io::Response create_saga(saga::Orchestrator& orchestrator, Logger& log, const Ap
       status, Json{{"saga_id", result.saga_id}, {"type", start.type}, {"status", "running"}});
 }
 
+// GET /api/v1/sagas?limit=&after=&status=: a page in id order; `next` continues it.
 io::Response list_sagas(saga::Orchestrator& orchestrator, const ApiRequest& req) {
-  std::size_t limit = 0;
-  if (auto bad = read_limit(req, kDefaultListLimit, saga::kMaxListSagas, &limit)) return *bad;
-  auto sagas = orchestrator.list(limit);
-  if (!sagas.is_ok()) return error_from_status(sagas.status());
-  FL_ASSERT_LE(sagas.value().size(), limit);
+  saga::SagaQuery query;
+  if (auto bad = read_limit(req, kDefaultListLimit, saga::kMaxListSagas, &query.limit)) {
+    return *bad;
+  }
+  if (auto after = req.query.find("after"); after != req.query.end()) {
+    if (!valid_id(after->second) || after->second.size() > kMaxIdBytes) {
+      return error_response(400, "malformed 'after': a saga id");
+    }
+    query.after = after->second;
+  }
+  if (auto status = req.query.find("status"); status != req.query.end()) {
+    query.status = saga::saga_status_from(status->second);
+    if (!query.status) {
+      return error_response(
+          400, "unknown 'status': one of running, compensating, completed, compensated, failed");
+    }
+  }
+  auto page = orchestrator.list(query);
+  if (!page.is_ok()) return error_from_status(page.status());
+  FL_ASSERT_LE(page.value().sagas.size(), query.limit);
   Json items = Json::array();
-  for (const auto& v : sagas.value()) items.push_back(saga_json(v));
-  return json_response(200, Json{{"sagas", items}, {"count", items.size()}, {"limit", limit}});
+  for (const auto& v : page.value().sagas) items.push_back(saga_json(v));
+  Json body{{"sagas", items}, {"count", items.size()}, {"limit", query.limit}};
+  body["next"] = page.value().next.empty() ? Json(nullptr) : Json(page.value().next);
+  return json_response(200, body);
 }
 
 io::Response get_saga(saga::Orchestrator& orchestrator, const ApiRequest& req) {
@@ -139,22 +157,7 @@ void add_saga_routes(Router& router, saga::Orchestrator& orchestrator, Logger& l
              [&orchestrator](const ApiRequest& req) { return get_saga(orchestrator, req); });
 }
 
-// The orchestrator's saga table and the index of its status column, found by name in the
-// schemas it declares (the table layout is internal to system/saga).
-static bool saga_status_column(std::string* table, std::size_t* column) {
-  for (const auto& schema : saga::Orchestrator::schemas()) {
-    for (std::size_t i = 0; i < schema.columns.size(); ++i) {
-      if (schema.columns[i].name == "status" && schema.columns[i].type == io::ColumnType::kText) {
-        *table = schema.name;
-        *column = i;
-        return true;
-      }
-    }
-  }
-  return false;
-}
-
-void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator, io::SqlStore& sql) {
+void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator) {
   metrics.add_gauge(
       "faultline_sagas_since_start", "Sagas started and finished (by state) by this process.",
       [&orchestrator](std::vector<GaugeSample>* out) {
@@ -168,24 +171,15 @@ void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator, io::Sq
         return true;
       });
   metrics.add_gauge(
-      "faultline_sagas_unfinished", "Unfinished sagas by state (a scan capped at 10000 rows).",
-      [&sql](std::vector<GaugeSample>* out) {
-        std::string table;
-        std::size_t status_column = 0;
-        if (!saga_status_column(&table, &status_column)) return false;
-        auto tx = sql.begin(io::Isolation::kReadCommitted);
-        if (!tx.is_ok()) return false;
+      "faultline_sagas_unfinished",
+      "Unfinished sagas by state, counted through the status index (at most 100000 each).",
+      [&orchestrator](std::vector<GaugeSample>* out) {
         for (auto state : {saga::SagaStatus::kRunning, saga::SagaStatus::kCompensating}) {
-          io::ScanSpec spec;
-          spec.limit = io::kMaxScanRows;
-          spec.filters.push_back(
-              {status_column, io::CompareOp::kEq, std::string(saga::to_string(state))});
-          auto rows = tx.value()->scan(table, spec);
-          if (!rows.is_ok()) return false;
-          out->push_back(
-              {{{"state", saga::to_string(state)}}, static_cast<double>(rows.value().size())});
+          auto n = orchestrator.count(state, kMaxCountedUnfinished);
+          if (!n.is_ok()) return false;
+          out->push_back({{{"state", saga::to_string(state)}}, static_cast<double>(n.value())});
         }
-        return tx.value()->commit().is_ok();
+        return true;
       });
 }
 

@@ -24,7 +24,9 @@ namespace fl::api {
 constexpr std::size_t kDefaultListLimit = 100;
 
 void add_saga_routes(Router& router, saga::Orchestrator& orchestrator, Logger& log);
-void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator, io::SqlStore& sql);
+// Counters since start, and the unfinished sagas counted through the status index.
+constexpr std::size_t kMaxCountedUnfinished = 100000;
+void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator);
 
 // The JSON form of a saga (above).
 Json saga_json(const saga::SagaView& view);

@@ -1,5 +1,7 @@
 #include "system/saga/saga_table.h"
 
+#include <algorithm>
+
 #include "system/saga/txn.h"
 
 namespace fl::saga {
@@ -20,7 +22,8 @@ io::TableSchema saga_schema() {
            {"version", ColumnType::kInt64},
            {"created_wall_ns", ColumnType::kInt64},
            {"updated_wall_ns", ColumnType::kInt64}},
-          {kColId}};
+          {kColId},
+          {{kStatusIndex, {kColStatus}}}};
 }
 
 io::TableSchema inbox_schema() {
@@ -90,6 +93,34 @@ std::optional<SagaRecord> from_row(const io::Row& row) {
   }
   sync_view(&r);
   return r;
+}
+
+io::Result<RecordPage> read_page(io::SqlStore& sql, const SagaQuery& query) {
+  const std::size_t limit = std::clamp<std::size_t>(query.limit, 1, kMaxListSagas);
+  io::ScanSpec spec;
+  spec.limit = limit + 1;  // one more: whether a next page exists
+  if (query.status) {
+    const std::string status = to_string(*query.status);
+    spec.index = kStatusIndex;
+    spec.from = query.after.empty() ? io::Key{status} : io::Key{status, query.after};
+    spec.filters.push_back({kColStatus, io::CompareOp::kEq, status});
+  } else if (!query.after.empty()) {
+    spec.from = io::Key{query.after};
+  }
+  if (!query.after.empty()) spec.filters.push_back({kColId, io::CompareOp::kGt, query.after});
+  auto begun = sql.begin(io::Isolation::kReadCommitted);
+  if (!begun.is_ok()) return begun.status();
+  auto rows = begun.value()->scan(kSagaTable, spec);
+  if (!rows.is_ok()) return rows.status();
+  begun.value()->rollback();
+  RecordPage page;
+  for (std::size_t i = 0; i < rows.value().size() && i < limit; ++i) {
+    auto record = from_row(rows.value()[i]);
+    FL_ASSERT_MSG(record.has_value(), "corrupt saga row " << text_at(rows.value()[i], kColId));
+    page.records.push_back(std::move(*record));
+  }
+  if (rows.value().size() > limit) page.next = page.records.back().view.saga_id;
+  return page;
 }
 
 }  // namespace fl::saga

@@ -170,7 +170,7 @@ TEST(Wrappers, SqlWrappersForwardAndTransactionsCanBeDecorated) {
   FakeSql fake;
   int commits = 0;
   CountingSql sql(&fake, &commits);
-  EXPECT_TRUE(sql.create_table({"t", {}, {}}).is_ok());
+  EXPECT_TRUE(sql.create_table({"t", {}, {}, {}}).is_ok());
   auto tx = sql.begin(Isolation::kSerializable);
   ASSERT_TRUE(tx.is_ok());
   EXPECT_FALSE(tx.value()->get("t", {}).value().has_value());
