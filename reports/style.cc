@@ -62,6 +62,9 @@ pre.trace{background:#1f2933;color:#e4e7eb;padding:10px;overflow:auto;max-height
  font-size:12px}
 .notes li{color:#52606d}
 .legendrow{font-size:12px;color:#52606d;margin:4px 0}
+.outcome{font-weight:700}.outcome.ok{color:#2e7d32}.outcome.bad{color:#c62828}
+tr.scenario.bad td,tr.unexpected td{background:#fdecea}td.n{text-align:right;font-variant-numeric:tabular-nums}
+code.repro{font-size:12px;user-select:all}
 .sw{display:inline-block;width:10px;height:10px;margin:0 3px 0 10px;vertical-align:middle}
 )CSS";
   return kCss;

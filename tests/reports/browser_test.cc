@@ -124,5 +124,17 @@ TEST_F(Browser, SweepIndexLinksRender) {
   EXPECT_LT(dom.find("runs/5/report.html"), dom.find("runs/2/report.html"));
 }
 
+TEST_F(Browser, MainJobDashboardRenders) {
+  const auto dir = fresh_dir("browser-dashboard");
+  ASSERT_EQ(write_main_index(dir.string(), testing::write_sample_main_job(dir)), "");
+  const std::string dom = dump_dom(chromium_, "file://" + (dir / "index.html").string(), dir);
+  ASSERT_FALSE(dom.empty());
+  EXPECT_EQ(count_of(dom, "<tr class=\"scenario "), 4u);
+  EXPECT_EQ(count_of(dom, "class=\"sweeplink\""), 3u);
+  EXPECT_EQ(count_of(dom, "class=\"reportlink\""), 3u);
+  EXPECT_NE(dom.find("id=\"build\""), std::string::npos);
+  EXPECT_NE(dom.find("faultline run flaky --seed 2"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace fl::reports

@@ -217,3 +217,63 @@ std::size_t count_of(const std::string& haystack, const std::string& needle) {
 }
 
 }  // namespace fl::reports::testing
+
+namespace fl::reports::testing {
+namespace {
+
+nlohmann::json sweep_of(const std::string& name, const std::vector<std::string>& results,
+                        const std::string& hostile) {
+  nlohmann::json seeds = nlohmann::json::array();
+  std::size_t pass = 0, fail = 0;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const int seed = static_cast<int>(i) + 1;
+    (results[i] == "pass" ? pass : fail) += 1;
+    seeds.push_back({{"seed", seed},
+                     {"result", results[i]},
+                     {"dir", std::to_string(seed)},
+                     {"max_rss_kb", 10240 * seed},
+                     {"reproduce", "faultline run " + name + " --seed " + std::to_string(seed) +
+                                       (seed == 2 ? hostile : "")}});
+  }
+  return {{"scenario", name},
+          {"seeds", seeds},
+          {"summary",
+           {{"pass", pass},
+            {"fail", fail},
+            {"unknown", 0},
+            {"first_seed", 1},
+            {"last_seed", results.size()},
+            {"seeds_per_hour", 36000.5},
+            {"peak_rss_kb", 10240 * static_cast<long>(results.size())}}}};
+}
+
+}  // namespace
+
+nlohmann::json write_sample_main_job(const std::filesystem::path& dir, const std::string& hostile) {
+  namespace fs = std::filesystem;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> sweeps = {
+      {"good", {"pass", "pass", "pass"}},
+      {"flaky", {"pass", "fail", "pass"}},
+      {"x-bug", {"fail", "pass", "fail"}}};
+  for (const auto& [name, results] : sweeps) {
+    fs::create_directories(dir / name);
+    std::ofstream(dir / name / "sweep.json") << sweep_of(name, results, hostile).dump();
+    std::ofstream(dir / name / "index.html") << "<!DOCTYPE html><title>" << name << "</title>";
+  }
+  nlohmann::json manifest = {
+      {"build", "abc123" + hostile},
+      {"date", "2026-12-07 20:00 UTC"},
+      {"machine", "test 2 cores"},
+      {"scenarios",
+       {{{"name", "good"}, {"expect", "pass"}, {"verdict", "ok"}, {"ok", true}},
+        {{"name", "flaky"}, {"expect", "pass"}, {"verdict", "FAILED"}, {"ok", false}},
+        {{"name", "x-bug"}, {"expect", "fail"}, {"verdict", "caught at seed 1"}, {"ok", true}},
+        {{"name", "broken"},
+         {"expect", "pass"},
+         {"verdict", "ERROR: sweep exit 3"},
+         {"ok", false}}}}};
+  std::ofstream(dir / "main-job.json") << manifest.dump();
+  return manifest;
+}
+
+}  // namespace fl::reports::testing

@@ -47,3 +47,15 @@ std::string slurp(const std::filesystem::path& path);
 std::size_t count_of(const std::string& haystack, const std::string& needle);
 
 }  // namespace fl::reports::testing
+
+namespace fl::reports::testing {
+
+// A main job's directory (what .ci/main-job leaves) for the dashboard tests: main-job.json and
+// three sweeps — "good" (3 seeds pass), "flaky" (seed 2 of 1..3 fails unexpectedly), "x-bug"
+// (a known-bug variant, expected to fail: caught at seeds 1 and 3) — plus "broken", a scenario
+// whose sweep left no sweep.json. `hostile` is put into a reproduce command and the build id.
+// Returns the manifest written.
+nlohmann::json write_sample_main_job(const std::filesystem::path& dir,
+                                     const std::string& hostile = "");
+
+}  // namespace fl::reports::testing
