@@ -65,6 +65,10 @@ pre.trace{background:#1f2933;color:#e4e7eb;padding:10px;overflow:auto;max-height
 .outcome{font-weight:700}.outcome.ok{color:#2e7d32}.outcome.bad{color:#c62828}
 tr.scenario.bad td,tr.unexpected td{background:#fdecea}td.n{text-align:right;font-variant-numeric:tabular-nums}
 code.repro{font-size:12px;user-select:all}
+table.jt{font-size:12px;margin:1px 0}table.jt td,table.jt th{padding:2px 6px}
+table.jt table.jt{background:#fbfbfc}.card.wide{flex-basis:100%}
+.nemesis{border-left:3px solid #e08600;padding:2px 10px;background:#fff}.nemesis h4{margin:2px 0}
+span.v{font-family:ui-monospace,Menlo,Consolas,monospace}
 .sw{display:inline-block;width:10px;height:10px;margin:0 3px 0 10px;vertical-align:middle}
 )CSS";
   return kCss;

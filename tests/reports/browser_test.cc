@@ -83,6 +83,8 @@ TEST_F(Browser, RendersTimelinePlotsAndResolvedAnomalyLinks) {
   EXPECT_EQ(count_of(dom, "class=\"anomaly\""), 2u);
   EXPECT_EQ(count_of(dom, "class=\"oplink resolved\""), 3u);
   EXPECT_EQ(count_of(dom, "oplink broken"), 0u);
+  EXPECT_EQ(count_of(dom, "<div class=\"nemesis\">"), 2u) << "drawn faults, one per nemesis";
+  EXPECT_GE(count_of(dom, "<table class=\"jt "), 6u);
 }
 
 TEST_F(Browser, OpeningAnOpAnchorSelectsItsBar) {

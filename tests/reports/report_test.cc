@@ -44,6 +44,14 @@ TEST(RunReport, HasHeaderTimelinePlotsAndLinkedAnomalies) {
   EXPECT_NE(html.find("class=\"verdict fail\""), std::string::npos);
   EXPECT_NE(html.find("id=\"drawn\""), std::string::npos);
   EXPECT_NE(html.find("clock-skew"), std::string::npos);
+  // Drawn faults as tables: one per nemesis, faults as rows with the kind first.
+  EXPECT_EQ(count_of(html, "<div class=\"nemesis\"><h4>"), 2u);
+  EXPECT_EQ(count_of(html, "<table class=\"jt rows\"><tr><th>fault</th>"), 2u);
+  EXPECT_NE(html.find("<h4>partition-isolate</h4>"), std::string::npos);
+  EXPECT_NE(html.find("<th>started</th><td><span class=\"v\">2</span>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"options\""), std::string::npos);
+  const std::string summary = html.substr(0, html.find("<section id=\"timeline\""));
+  EXPECT_EQ(summary.find("{&quot;"), std::string::npos) << "no raw JSON objects left";
   EXPECT_EQ(count_of(html, "<rect class=\"lane"), sample.processes);
   EXPECT_EQ(count_of(html, "class=\"lanelabel\""), sample.processes);
   EXPECT_EQ(count_of(html, "<g class=\"nem\""), sample.nemesis_intervals);

@@ -13,6 +13,27 @@ void finish_sample(const SampleOptions& o, Sample* s);
 
 namespace {
 
+// What results.json's "drawn" holds: a named nemesis (its faults, schedule and counts) and a
+// swarm one (what it drew: the faults enabled and their options, around the means).
+nlohmann::json drawn_json() {
+  const nlohmann::json schedule = {{"duration_ms", 800}, {"interval_ms", 4000}};
+  return {{"nemeses",
+           {{{"name", "partition-isolate"},
+             {"faults", {{{"fault", "partition"}, {"shape", "isolate"}}}},
+             {"schedule", schedule},
+             {"counts", {{"started", 2}, {"stopped", 2}, {"failed", 0}}}},
+            {{"name", "swarm"},
+             {"drew",
+              {{"enabled", {"kill", "clock-skew"}},
+               {"options", {{"kill", {{"targets", "one"}}}, {"clock-skew", {{"max_ms", 250}}}}},
+               {"schedule", schedule}}},
+             {"schedule",
+              {{"faults",
+                {{{"fault", "kill"}, {"targets", "one"}},
+                 {{"fault", "clock-skew"}, {"max_ms", 250}, {"targets", "n4"}}}},
+               {"counts", {{"started", 2}, {"stopped", 1}, {"failed", 0}}}}}}}}};
+}
+
 // A small deterministic generator (SplitMix64) so samples are the same on every machine.
 struct Rng {
   std::uint64_t s;
@@ -171,10 +192,8 @@ void finish_sample(const SampleOptions& o, Sample* s) {
                 {"result", o.with_checks ? "fail" : "pass"},
                 {"problems", problems},
                 {"details", {{"clients", o.clients}, {"ops", o.ops}}},
-                {"drawn",
-                 {{"partition", {{"enabled", true}, {"mean_ms", 800}}},
-                  {"kill", {{"enabled", true}}},
-                  {"clock-skew", {{"max_ms", 250}}}}},
+                {"set", {"workload.0.concurrency=5"}},
+                {"drawn", drawn_json()},
                 {"reproduce", "faultline run register-sample --seed " + std::to_string(o.seed)}};
   if (o.with_checks && s->anomaly_ops.size() == 3) s->results["checks"] = checks_json(*s);
   for (std::size_t i = 0; i < 1500; ++i) {
