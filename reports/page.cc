@@ -68,6 +68,7 @@ std::string header_html(const RunData& run) {
   out += "<div class=\"repro\">reproduce: <code id=\"reproduce\">" + esc(repro) + "</code></div>";
   out += "<nav><a href=\"#summary\">Summary</a><a href=\"#timeline\">Timeline</a>";
   if (run.have_history) {
+    if (!run.system_lanes.empty()) out += "<a href=\"#system\">System</a>";
     out += "<a href=\"#latency\">Latency</a><a href=\"#throughput\">Throughput</a>";
   }
   out +=
@@ -81,8 +82,19 @@ std::string summary_html(const RunData& run) {
   const auto& r = run.results;
   if (r.contains("problems") && !r["problems"].empty()) {
     out += "<div class=\"card\"><h3>Problems</h3><ul class=\"problems\">";
+    std::map<std::int64_t, std::size_t> lane_of_problem;  // first lane naming each problem
+    for (std::size_t k = run.system_lanes.size(); k-- > 0;) {
+      if (run.system_lanes[k].problem >= 0) lane_of_problem[run.system_lanes[k].problem] = k;
+    }
     for (std::size_t i = 0; i < r["problems"].size() && i < kMaxProblemsShown; ++i) {
-      out += "<li>" + esc(json_text(r["problems"][i], kMaxFieldChars)) + "</li>";
+      out += "<li id=\"problem-" + std::to_string(i) + "\">" +
+             esc(json_text(r["problems"][i], kMaxFieldChars));
+      const auto lane = lane_of_problem.find(static_cast<std::int64_t>(i));
+      if (lane != lane_of_problem.end()) {
+        out += " <a class=\"tolane\" href=\"#lanelabel-" + std::to_string(lane->second) +
+               "\">(its lane)</a>";
+      }
+      out += "</li>";
     }
     out += "</ul></div>";
   }

@@ -171,6 +171,33 @@ nlohmann::json checks_json(const Sample& s) {
                                    {"not", {"serializable"}}}}}});
 }
 
+// kSampleLanes sagas: each runs two steps; saga-1 completes, saga-2 fails and is not
+// compensated, saga-3 compensates its first step.
+nlohmann::json lanes_json(const SampleOptions& o) {
+  const std::int64_t d = o.duration_ns / 10;
+  nlohmann::json lanes = nlohmann::json::array();
+  const char* ends[] = {"completed", "failed", "compensated"};
+  const char* second[] = {"ok", "fail", "fail"};
+  for (std::size_t i = 0; i < kSampleLanes; ++i) {
+    const std::string id = "saga-" + std::to_string(i + 1);
+    const std::int64_t t = d * static_cast<std::int64_t>(i + 1);
+    nlohmann::json bars = {
+        {{"from", t}, {"to", t + d}, {"label", "reserve"}, {"outcome", "ok"}},
+        {{"from", t + d}, {"to", t + 2 * d}, {"label", "charge"}, {"outcome", second[i]}}};
+    if (i == 2) {
+      bars.push_back({{"from", t + 2 * d},
+                      {"to", t + 3 * d},
+                      {"label", "compensate reserve"},
+                      {"outcome", "compensated"}});
+    }
+    lanes.push_back({{"name", id},
+                     {"keys", {id}},
+                     {"bars", bars},
+                     {"markers", {{{"at", t + 3 * d}, {"label", ends[i]}, {"outcome", "ok"}}}}});
+  }
+  return {{"groups", {{{"name", "sagas"}, {"lanes", lanes}}}}, {"dropped", 0}};
+}
+
 }  // namespace
 
 void finish_sample(const SampleOptions& o, Sample* s) {
@@ -196,6 +223,10 @@ void finish_sample(const SampleOptions& o, Sample* s) {
                 {"drawn", drawn_json()},
                 {"reproduce", "faultline run register-sample --seed " + std::to_string(o.seed)}};
   if (o.with_checks && s->anomaly_ops.size() == 3) s->results["checks"] = checks_json(*s);
+  if (o.with_lanes) {
+    s->results["problems"].push_back("saga saga-2 ended failed at step 1: compensation refused");
+    s->results["lanes"] = lanes_json(o);
+  }
   for (std::size_t i = 0; i < 1500; ++i) {
     s->trace.push_back("t=" + std::to_string(i * 1000) + " node n" + std::to_string(i % 5 + 1) +
                        " recv msg " + std::to_string(i) + (i == 3 ? " <b>&amp;" : ""));
