@@ -63,7 +63,8 @@ pre.trace{background:#1f2933;color:#e4e7eb;padding:10px;overflow:auto;max-height
 .notes li{color:#52606d}
 .legendrow{font-size:12px;color:#52606d;margin:4px 0}
 .outcome{font-weight:700}.outcome.ok{color:#2e7d32}.outcome.bad{color:#c62828}
-tr.scenario.bad td,tr.unexpected td{background:#fdecea}td.n{text-align:right;font-variant-numeric:tabular-nums}
+tr.scenario.bad td,tr.unexpected td{background:#fdecea}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
 code.repro{font-size:12px;user-select:all}
 table.jt{font-size:12px;margin:1px 0}table.jt td,table.jt th{padding:2px 6px}
 table.jt table.jt{background:#fbfbfc}.card.wide{flex-basis:100%}
