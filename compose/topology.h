@@ -7,12 +7,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "checkers/registry.h"
+#include "compose/timeline.h"
 #include "history/history.h"
 #include "system/io/env.h"
 
@@ -64,6 +66,8 @@ struct Topology {
   StoreTopology stores;
   std::vector<ServiceNode> services;
   std::vector<SystemCheck> checks;
+  // The system's lanes in the run report (compose/timeline.h), recorded in simulation.
+  std::vector<std::shared_ptr<TimelineLog>> timelines;
 };
 
 constexpr std::size_t kMaxServiceNodes = 64;

@@ -42,6 +42,7 @@ struct RunResult {
   // One entry per checker: {"name", "valid": true|false|"unknown", "result": {..., "anomalies"}}.
   nlohmann::json checks = nlohmann::json::array();
   nlohmann::json drawn = nlohmann::json::object();  // what the seed drew (swarm)
+  nlohmann::json lanes = nlohmann::json::object();  // the system's lanes (compose/timeline.h)
   // Set when the scenario could not run as given (bad file, refused fault): exit 2.
   std::string usage_error;
 };

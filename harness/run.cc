@@ -394,6 +394,7 @@ RunResult run_scenario_once(const ScenarioSpec& spec, const RunOptions& options,
   std::unique_ptr<RunState> st;
   RuntimeReport report = rt->run([&](Runtime& runtime) {
     st = std::make_unique<RunState>(runtime.client_env(0).clock);
+    for (auto& t : p.topology.timelines) t->set_clock([&st] { return st->recorder.now_ns(); });
     drive(runtime, spec, p, *st);
   });
   FL_ASSERT(st != nullptr);
@@ -411,6 +412,13 @@ RunResult run_scenario_once(const ScenarioSpec& spec, const RunOptions& options,
     if (p.enabled[i]) nemeses.push_back(p.nemeses[i]->describe());
   }
   if (!nemeses.empty()) result.drawn["nemeses"] = nemeses;
+  for (auto& t : p.topology.timelines) {
+    const nlohmann::json lanes = t->to_json();
+    t->set_clock(nullptr);  // the history's clock ends with the run
+    for (const auto& g : lanes["groups"]) result.lanes["groups"].push_back(g);
+    result.lanes["dropped"] =
+        result.lanes.value("dropped", 0) + lanes["dropped"].get<std::size_t>();
+  }
   result.trace_hash = report.trace_hash;
   result.trace_lines = std::move(report.trace_lines);
   result.details = report.stats;

@@ -69,6 +69,7 @@ bool write_outputs(const RunArgs& run, const RunResult& result, std::ostream& er
                       {"reproduce", reproduce_command(run.options)},
                       {"details", result.details},
                       {"scenario_file_hash", scenario_file_hash(run.options.scenario)}};
+  if (!result.lanes.empty()) j["lanes"] = result.lanes;
   j["seal"] = seal_of(j);
   std::ofstream results(fs::path(run.out_dir) / "results.json");
   results << j.dump(2) << "\n";

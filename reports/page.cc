@@ -7,32 +7,12 @@ namespace fl::reports {
 namespace {
 
 constexpr std::size_t kMaxFieldChars = 2000;
-constexpr std::size_t kMaxTableRows = 200;
 constexpr std::size_t kMaxProblemsShown = 200;
 
 // A results.json field as text ("" when absent): strings as they are, the rest as JSON.
 std::string field(const RunData& run, const char* key) {
   if (!run.results.contains(key)) return "";
   return json_text(run.results[key], kMaxFieldChars);
-}
-
-// An object as a two-column table (or a single cell for other JSON), bounded in rows.
-std::string json_table(const nlohmann::json& j) {
-  if (j.empty() || j.is_null()) return "<p><i>none</i></p>";
-  if (!j.is_object())
-    return "<table><tr><td class=\"v\">" + esc(json_text(j, kMaxFieldChars)) + "</td></tr></table>";
-  std::string out = "<table>";
-  std::size_t rows = 0;
-  for (const auto& [k, v] : j.items()) {
-    if (++rows > kMaxTableRows) {
-      out += "<tr><td colspan=\"2\">\xE2\x80\xA6 " + count_text(j.size() - kMaxTableRows) +
-             " more</td></tr>";
-      break;
-    }
-    out += "<tr><th>" + esc(truncate_text(k, 200)) + "</th><td class=\"v\">" +
-           esc(json_text(v, kMaxFieldChars)) + "</td></tr>";
-  }
-  return out + "</table>";
 }
 
 struct Counts {
@@ -88,6 +68,7 @@ std::string header_html(const RunData& run) {
   out += "<div class=\"repro\">reproduce: <code id=\"reproduce\">" + esc(repro) + "</code></div>";
   out += "<nav><a href=\"#summary\">Summary</a><a href=\"#timeline\">Timeline</a>";
   if (run.have_history) {
+    if (!run.system_lanes.empty()) out += "<a href=\"#system\">System</a>";
     out += "<a href=\"#latency\">Latency</a><a href=\"#throughput\">Throughput</a>";
   }
   out +=
@@ -101,8 +82,19 @@ std::string summary_html(const RunData& run) {
   const auto& r = run.results;
   if (r.contains("problems") && !r["problems"].empty()) {
     out += "<div class=\"card\"><h3>Problems</h3><ul class=\"problems\">";
+    std::map<std::int64_t, std::size_t> lane_of_problem;  // first lane naming each problem
+    for (std::size_t k = run.system_lanes.size(); k-- > 0;) {
+      if (run.system_lanes[k].problem >= 0) lane_of_problem[run.system_lanes[k].problem] = k;
+    }
     for (std::size_t i = 0; i < r["problems"].size() && i < kMaxProblemsShown; ++i) {
-      out += "<li>" + esc(json_text(r["problems"][i], kMaxFieldChars)) + "</li>";
+      out += "<li id=\"problem-" + std::to_string(i) + "\">" +
+             esc(json_text(r["problems"][i], kMaxFieldChars));
+      const auto lane = lane_of_problem.find(static_cast<std::int64_t>(i));
+      if (lane != lane_of_problem.end()) {
+        out += " <a class=\"tolane\" href=\"#lanelabel-" + std::to_string(lane->second) +
+               "\">(its lane)</a>";
+      }
+      out += "</li>";
     }
     out += "</ul></div>";
   }
@@ -118,13 +110,15 @@ std::string summary_html(const RunData& run) {
     out += "<tr><th>duration</th><td>" + esc(duration_text(run.t1_ns - run.t0_ns)) +
            "</td></tr></table></div>";
   }
-  if (r.contains("drawn")) {
-    out += "<div class=\"card\" id=\"drawn\"><h3>Drawn faults</h3>" + json_table(r["drawn"]) +
+  if (r.contains("set") && r["set"].is_array() && !r["set"].empty()) {
+    out += "<div class=\"card\" id=\"options\"><h3>Options set</h3>" + json_tables(r["set"]) +
            "</div>";
   }
   if (r.contains("details")) {
-    out += "<div class=\"card\"><h3>Details</h3>" + json_table(r["details"]) + "</div>";
+    out += "<div class=\"card\" id=\"details\"><h3>Details</h3>" + json_tables(r["details"]) +
+           "</div>";
   }
+  if (r.contains("drawn")) out += drawn_html(r["drawn"]);
   return out + "</div></section>";
 }
 

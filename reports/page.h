@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "reports/run_data.h"
@@ -31,6 +32,13 @@ std::string checks_html(const RunData& run);
 std::string trace_html(const RunData& run);
 // Notes about limits and oddities, and files the run directory lacked.
 std::string notes_html(const RunData& run, const Notes& notes);
+
+// JSON as nested tables (reports/tables.cc): objects as key/value tables, arrays of objects as
+// one table with a column per key, scalars as text; bounded in rows, columns and depth.
+std::string json_tables(const nlohmann::json& j, int depth = 0);
+// What the seed drew: one table per nemesis (its faults' kinds, targets and parameters, its
+// schedule and counts), then anything else drawn.
+std::string drawn_html(const nlohmann::json& drawn);
 
 // Lowercase class name for a verdict: "pass", "fail", "unknown" or "other".
 std::string verdict_class(const std::string& verdict);

@@ -51,6 +51,19 @@ std::string render_run(const RunData& run) {
         "<span class=\"sw\" style=\"border:2px solid #8e24aa\"></span>named by an anomaly"
         "; shaded: nemesis intervals; dashed green: heal-all</div>" +
         timeline_svg(run, &notes) + "</section>";
+    if (!run.system_lanes.empty()) {
+      pictures +=
+          "<section id=\"system\"><h2>System</h2><div class=\"legendrow\">what the system "
+          "recorded of itself, one lane each (e.g. a saga), on the timeline's time axis under the "
+          "nemesis intervals:"
+          "<span class=\"sw\" style=\"background:#43a047\"></span>ok"
+          "<span class=\"sw\" style=\"background:#e53935\"></span>fail"
+          "<span class=\"sw\" style=\"background:#1e88e5\"></span>compensated"
+          "<span class=\"sw\" style=\"background:#fb8c00\"></span>unknown"
+          "<span class=\"sw\" style=\"background:#9aa5b1\"></span>running / open"
+          "; \xE2\x96\xB6 where it ended; a red label links to the problem naming the lane</div>" +
+          system_lanes_svg(run, &notes) + "</section>";
+    }
     pictures +=
         "<section id=\"latency\"><h2>Latency</h2>" + latency_svg(run, &notes) + "</section>";
     pictures += "<section id=\"throughput\"><h2>Throughput</h2>" + throughput_svg(run, &notes) +
@@ -77,6 +90,7 @@ std::string write_run_report(const std::string& run_dir) {
   std::string error = load_run(run_dir, nullptr, &run);
   if (!error.empty()) return error;
   build_model(&run);
+  parse_system_lanes(&run);
   return write_file_atomically(fs::path(run_dir) / "report.html", render_run(run));
 }
 
@@ -85,6 +99,7 @@ std::string write_run_report(const std::string& run_dir, const history::History&
   std::string error = load_run(run_dir, &history, &run);
   if (!error.empty()) return error;
   build_model(&run);
+  parse_system_lanes(&run);
   return write_file_atomically(fs::path(run_dir) / "report.html", render_run(run));
 }
 

@@ -35,4 +35,14 @@ std::string write_run_report(const std::string& run_dir, const history::History&
 // error (malformed sweep object, unwritable output). Unknown fields are ignored. Never throws.
 std::string write_sweep_index(const std::string& sweep_dir, const nlohmann::json& sweep);
 
+// Writes dir/index.html for the main job (.ci/main-job): a dashboard of every scenario swept.
+// `manifest` is dir/main-job.json:
+//   {"build", "date", "machine", "jobs", "wall_s",
+//    "scenarios": [{"name", "dir" (default: name), "expect": "pass"|"fail", "verdict", "ok"}]}
+// and each scenario's figures come from dir/<dir>/sweep.json (seeds, pass/fail/unknown,
+// seeds/hour, peak_rss_kb, failing seeds with their reproduce commands). A scenario without a
+// readable sweep.json is a row saying so. Returns "" or an error (malformed manifest, unwritable
+// output). Never throws.
+std::string write_main_index(const std::string& dir, const nlohmann::json& manifest);
+
 }  // namespace fl::reports

@@ -70,6 +70,26 @@ struct Check {
   std::size_t anomalies_total = 0;  // before the kMaxAnomaliesPerCheck cut
 };
 
+// A system's lane (results.json "lanes", written by a composition's compose::TimelineLog): bars
+// and markers on one row, e.g. one saga's steps. Times are on the history's clock.
+struct SystemBar {
+  std::int64_t from_ns = 0, to_ns = 0;
+  std::string label, outcome;
+};
+struct SystemMarker {
+  std::int64_t at_ns = 0;
+  std::string label, outcome;
+};
+struct SystemLane {
+  std::string group, name;
+  std::vector<std::string> keys;  // texts a problem names this lane by
+  std::vector<SystemBar> bars;
+  std::vector<SystemMarker> markers;
+  std::int64_t problem = -1;  // index into results.problems of the first problem naming it
+};
+constexpr std::size_t kMaxSystemLanesRead = 20'000;
+constexpr std::size_t kMaxSystemEventsRead = 200'000;
+
 struct RunData {
   RunData() = default;
   RunData(const RunData&) = delete;  // spans point into `history`
@@ -89,8 +109,10 @@ struct RunData {
   std::vector<NemesisInterval> nemesis;
   std::vector<std::int64_t> heal_ns;
   std::vector<Check> checks;
-  std::int64_t t0_ns = 0, t1_ns = 0;  // the history's time range (t1 > t0)
-  std::vector<std::string> warnings;  // oddities in the history, shown on the page
+  std::int64_t t0_ns = 0, t1_ns = 0;     // the history's time range (t1 > t0)
+  std::vector<SystemLane> system_lanes;  // from results.json "lanes"
+  std::size_t system_lanes_dropped = 0;  // what the recorder or the reader left out
+  std::vector<std::string> warnings;     // oddities in the history, shown on the page
   std::size_t warnings_total = 0;
 };
 
@@ -105,6 +127,11 @@ std::string parse_checks(RunData* out);
 // Pairs operations into spans, finds nemesis intervals and heal times, marks anomalous spans
 // and sets the time range. Never fails: oddities become warnings.
 void build_model(RunData* out);
+
+// Reads results.json "lanes" into out->system_lanes (reports/system_lanes.cc) and links each
+// lane to the first problem that contains one of its keys. Never fails: a malformed "lanes" is a
+// warning, and the lanes read so far are kept.
+void parse_system_lanes(RunData* out);
 
 // The span an op index belongs to (as invocation or completion), or -1.
 std::int64_t span_of_index(const RunData& run, std::int64_t op_index);

@@ -62,6 +62,19 @@ pre.trace{background:#1f2933;color:#e4e7eb;padding:10px;overflow:auto;max-height
  font-size:12px}
 .notes li{color:#52606d}
 .legendrow{font-size:12px;color:#52606d;margin:4px 0}
+.outcome{font-weight:700}.outcome.ok{color:#2e7d32}.outcome.bad{color:#c62828}
+tr.scenario.bad td,tr.unexpected td{background:#fdecea}
+td.n{text-align:right;font-variant-numeric:tabular-nums}
+code.repro{font-size:12px;user-select:all}
+table.jt{font-size:12px;margin:1px 0}table.jt td,table.jt th{padding:2px 6px}
+table.jt table.jt{background:#fbfbfc}.card.wide{flex-basis:100%}
+.nemesis{border-left:3px solid #e08600;padding:2px 10px;background:#fff}.nemesis h4{margin:2px 0}
+span.v{font-family:ui-monospace,Menlo,Consolas,monospace}
+.sbar.ok{fill:#43a047}.sbar.fail{fill:#e53935}.sbar.compensated{fill:#1e88e5}
+.sbar.unknown{fill:#fb8c00}.sbar.running,.sbar.open,.sbar.other{fill:#9aa5b1}
+.smark{fill:#52606d;stroke:#fff;stroke-width:.5}.smark.ok{fill:#1b5e20}.smark.fail{fill:#b71c1c}
+.smark.compensated{fill:#0d47a1}.slane.broken .sbar{stroke:#b71c1c;stroke-width:1}
+a.lanelink text{fill:#c62828;font-weight:700;text-decoration:underline}
 .sw{display:inline-block;width:10px;height:10px;margin:0 3px 0 10px;vertical-align:middle}
 )CSS";
   return kCss;

@@ -49,5 +49,12 @@ std::string nemesis_bands(const RunData& run, const Frame& frame, double y0, dou
 std::string timeline_svg(const RunData& run, Notes* notes);
 std::string latency_svg(const RunData& run, Notes* notes);
 std::string throughput_svg(const RunData& run, Notes* notes);
+// Time ticks and grid lines over [0, height] (labels in the top 22 px).
+std::string time_axis(const RunData& run, const Frame& frame, double height);
+// The timeline's drawing width for this run (so other pictures can share its time axis).
+double timeline_width(const RunData& run);
+// The system's lanes (run.system_lanes) on the timeline's time axis, under the nemesis bands.
+constexpr std::size_t kMaxSystemLanesDrawn = 400;
+std::string system_lanes_svg(const RunData& run, Notes* notes);
 
 }  // namespace fl::reports

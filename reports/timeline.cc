@@ -145,6 +145,10 @@ std::string axis(const RunData& run, const Frame& fr, double height) {
 
 }  // namespace
 
+std::string time_axis(const RunData& run, const Frame& frame, double height) {
+  return axis(run, frame, height);
+}
+
 namespace {
 
 std::string nemesis_layer(const RunData& run, const Frame& fr, double height, Notes* notes) {
@@ -213,18 +217,25 @@ std::string lane_labels(const Lanes& lanes, double lanes_y0, double height, std:
   return out + "</svg>";
 }
 
+double width_for(const Lanes& lanes, const RunData& run, const std::vector<std::size_t>& drawn) {
+  std::vector<std::size_t> per_lane(lanes.processes.size(), 0);
+  for (std::size_t i : drawn) ++per_lane[lanes.lane_of.at(run.spans[i].process)];
+  const std::size_t busiest =
+      per_lane.empty() ? 0 : *std::max_element(per_lane.begin(), per_lane.end());
+  return std::clamp(static_cast<double>(busiest) * kPxPerOp, kMinWidth, kTimelineWidthMax);
+}
+
 }  // namespace
+
+double timeline_width(const RunData& run) {
+  return width_for(assign_lanes(run), run, sample_spans(run, kMaxOpsDrawn, false));
+}
 
 std::string timeline_svg(const RunData& run, Notes* notes) {
   FL_REPORT_ASSERT(notes != nullptr);
   const Lanes lanes = assign_lanes(run);
   const std::vector<std::size_t> drawn = sample_spans(run, kMaxOpsDrawn, false);
-  std::vector<std::size_t> per_lane(lanes.processes.size(), 0);
-  for (std::size_t i : drawn) ++per_lane[lanes.lane_of.at(run.spans[i].process)];
-  const std::size_t busiest =
-      per_lane.empty() ? 0 : *std::max_element(per_lane.begin(), per_lane.end());
-  const double width =
-      std::clamp(static_cast<double>(busiest) * kPxPerOp, kMinWidth, kTimelineWidthMax);
+  const double width = width_for(lanes, run, drawn);
   const Frame fr{run.t0_ns, run.t1_ns, 8, width};
   std::size_t rows = 0;
   nemesis_rows(run, fr, &rows);

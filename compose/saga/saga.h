@@ -12,8 +12,16 @@
 // The system needs PostgreSQL, Redis and Kafka in the topology.
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "compose/timeline.h"
+
+namespace fl::saga {
+struct SagaView;
+}
 
 namespace fl::compose {
 
@@ -28,5 +36,12 @@ void register_saga();
 void register_saga_services();
 void register_saga_system();
 void register_saga_orders_workload();
+
+// The saga's lanes in the run report (lanes.cc): one lane per saga in group "sagas", a bar per
+// step run or compensated (outcome ok, fail, unknown, compensated), a marker where it ended, and
+// keys "<saga id>" and "order <order id>" linking it to the checker's problems. The returned
+// function is the orchestrator's OrchestratorOptions::on_committed; the harness gives `log` the
+// history's clock. The system passes `log` to the orchestrator's node as NodePlan::run_state.
+std::function<void(const saga::SagaView&)> saga_lane_recorder(std::shared_ptr<TimelineLog> log);
 
 }  // namespace fl::compose

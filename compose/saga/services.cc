@@ -69,6 +69,9 @@ io::Result<std::shared_ptr<void>> start_orchestrator(ServiceContext& c) {
   o.bug_no_inbox_dedup = bug == "no-inbox-dedup";
   o.bug_publish_outside_txn = bug == "outbox-outside-txn";
   o.bug_compensate_unchecked = bug == "compensate-unchecked";
+  if (const auto* lanes = std::any_cast<std::shared_ptr<TimelineLog>>(&c.run_state)) {
+    o.on_committed = saga_lane_recorder(*lanes);  // simulation: the run report's saga lanes
+  }
   auto orchestrator = std::make_shared<saga::Orchestrator>(c.env, o);
   if (io::Status s = orchestrator->run(); !s.is_ok()) return s;
   api::add_saga_routes(c.router, *orchestrator, c.log);

@@ -58,9 +58,12 @@ std::string build(const nlohmann::json& options, Topology* topology) {
   if (st.pg_servers < 1 || !st.redis || !st.kafka) {
     return "system \"saga\" needs pg_servers >= 1, redis = true and kafka = true";
   }
+  auto lanes = std::make_shared<TimelineLog>();
+  topology->timelines.push_back(lanes);
   for (const ServiceInfo* s : services_of("saga")) {
     NodePlan plan;
     plan.options = options_for(*s, resolved);
+    plan.run_state = lanes;  // the orchestrator records its sagas' lanes (lanes.cc)
     topology->services.push_back(service_node(*s, std::move(plan)));
   }
   return "";

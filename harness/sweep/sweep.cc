@@ -25,6 +25,7 @@ struct SeedOutcome {
   std::string result;  // pass | fail | unknown
   int exit_code = 0;
   double wall_ms = 0;
+  long max_rss_kb = 0;  // the run's peak resident set (its process's ru_maxrss)
   std::vector<std::string> problems;
   std::string reproduce;
 };
@@ -129,12 +130,14 @@ bool Sweep::launch(std::uint64_t seed) {
 
 bool Sweep::collect() {
   int code = 0;
-  const pid_t pid = wait_child(&code, InterruptGuard::interrupted);
+  long max_rss_kb = 0;
+  const pid_t pid = wait_child(&code, InterruptGuard::interrupted, &max_rss_kb);
   auto it = running_.find(pid);
   if (pid < 0 || it == running_.end()) return true;
   SeedOutcome o;
   o.seed = it->second.first;
   o.exit_code = code;
+  o.max_rss_kb = max_rss_kb;
   o.wall_ms = std::chrono::duration<double, std::milli>(Clock::now() - it->second.second).count();
   running_.erase(it);
   if (code == kExitUsage) {
@@ -203,22 +206,26 @@ int Sweep::summarise() {
   nlohmann::json seeds = nlohmann::json::array();
   std::sort(done_.begin(), done_.end(),
             [](const SeedOutcome& a, const SeedOutcome& b) { return a.seed < b.seed; });
+  long peak_rss_kb = 0;
   for (const auto& o : done_) {
     ++counts[o.result];
+    peak_rss_kb = std::max(peak_rss_kb, o.max_rss_kb);
     seeds.push_back({{"seed", o.seed},
                      {"result", o.result},
                      {"dir", std::to_string(o.seed)},
                      {"wall_ms", o.wall_ms},
+                     {"max_rss_kb", o.max_rss_kb},
                      {"exit_code", o.exit_code},
                      {"problems", o.problems},
                      {"reproduce", o.reproduce}});
   }
   const double wall_s = std::chrono::duration<double>(Clock::now() - start_).count();
   const double per_hour = wall_s > 0 ? static_cast<double>(done_.size()) * 3600.0 / wall_s : 0;
-  char timing[160];
-  std::snprintf(timing, sizeof timing, "wall %.2f s, %.2f seeds/s, %.0f seeds/hour (jobs %d)",
+  char timing[200];
+  std::snprintf(timing, sizeof timing,
+                "wall %.2f s, %.2f seeds/s, %.0f seeds/hour (jobs %d), peak memory %.1f MiB",
                 wall_s, wall_s > 0 ? static_cast<double>(done_.size()) / wall_s : 0.0, per_hour,
-                args_.jobs);
+                args_.jobs, static_cast<double>(peak_rss_kb) / 1024.0);
   out_ << "sweep " << args_.scenario << " seeds " << args_.first_seed << ".." << args_.last_seed
        << " mode " << args_.mode << (interrupted_ ? " (INTERRUPTED: partial)" : "") << "\n";
   out_ << "  result    seeds\n";
@@ -247,6 +254,7 @@ int Sweep::summarise() {
                             {"jobs", args_.jobs},
                             {"wall_s", wall_s},
                             {"seeds_per_hour", per_hour},
+                            {"peak_rss_kb", peak_rss_kb},
                             {"interrupted", interrupted_},
                             {"seeds_done", done_.size()},
                             {"seeds_stopped", stopped_}}}};

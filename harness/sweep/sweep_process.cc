@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,11 +65,12 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
   return pid;
 }
 
-pid_t wait_child(int* exit_code, const std::function<bool()>& interrupted) {
+pid_t wait_child(int* exit_code, const std::function<bool()>& interrupted, long* max_rss_kb) {
   constexpr int kMaxInterrupts = 1000;
   for (int i = 0; i < kMaxInterrupts; ++i) {
     int status = 0;
-    const pid_t pid = ::waitpid(-1, &status, 0);
+    struct rusage usage = {};
+    const pid_t pid = ::wait4(-1, &status, 0, &usage);
     if (pid < 0 && errno == EINTR && interrupted && interrupted()) return -1;
     if (pid < 0 && errno == EINTR) continue;
     if (pid < 0) return -1;
@@ -79,6 +81,7 @@ pid_t wait_child(int* exit_code, const std::function<bool()>& interrupted) {
     } else {
       continue;  // stopped or continued: not an end
     }
+    if (max_rss_kb != nullptr) *max_rss_kb = usage.ru_maxrss;
     return pid;
   }
   return -1;

@@ -21,8 +21,10 @@ pid_t spawn_child(const std::string& exe, const std::vector<std::string>& args,
 
 // Waits for any child to end. Returns its pid (or -1 when there is none, or when a signal
 // interrupted the wait and `interrupted` says to stop) and sets *exit_code: the exit status, or
-// 128 + signal number when a signal killed it (as a shell reports it).
-pid_t wait_child(int* exit_code, const std::function<bool()>& interrupted = nullptr);
+// 128 + signal number when a signal killed it (as a shell reports it). With max_rss_kb non-null,
+// sets it to the child's peak resident set in KiB (wait4's ru_maxrss).
+pid_t wait_child(int* exit_code, const std::function<bool()>& interrupted = nullptr,
+                 long* max_rss_kb = nullptr);
 
 // Until the guard is destroyed, SIGINT and SIGTERM only set a flag (interrupted()) and
 // interrupt blocking waits, so that a sweep or a shrink can stop its children and write what it

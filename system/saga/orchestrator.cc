@@ -132,6 +132,7 @@ io::Result<StartSagaResult> Orchestrator::start(const StartSagaRequest& request)
     if (other_key) return io::Status::failed(io::ErrorKind::kConstraint, "saga id collision");
     if (!existed) {
       ++stats_.started;
+      if (options_.on_committed) options_.on_committed(record.view);
       arm_at(record.view.saga_id, record.view.version, timeout_for(1));
     }
     return StartSagaResult{record.view.saga_id, !existed};

@@ -36,6 +36,8 @@ constexpr std::size_t kReplyBatch = 64;
 constexpr int kMaxReplyAttempts = 20;  // per reply record; then dropped (a timeout resends)
 constexpr std::size_t kMaxTimeoutsPerTick = 64;
 
+struct SagaView;
+
 struct OrchestratorOptions {
   std::int64_t step_timeout_ns = 1 * io::kNsPerSec;
   std::int64_t retry_backoff_ns = 200 * io::kNsPerMs;     // doubled per attempt,
@@ -49,6 +51,10 @@ struct OrchestratorOptions {
   bool bug_publish_outside_txn = false;
   // A step whose attempts ran out is assumed failed and not compensated.
   bool bug_compensate_unchecked = false;
+  // Told of every committed state change (a saga created, each transition) after its commit, for
+  // observers such as the run report's saga lanes. Must not block or do IO. A change whose commit
+  // was indeterminate is not told. Empty: nobody is told.
+  std::function<void(const SagaView&)> on_committed;
 };
 
 struct StartSagaRequest {

@@ -32,6 +32,7 @@ void Orchestrator::arm_at(const std::string& saga_id, std::int64_t version,
 }
 
 void Orchestrator::after_transition(const SagaRecord& record) {
+  if (options_.on_committed) options_.on_committed(record.view);
   const SagaState& s = record.state;
   if (!is_final(s.status)) {
     arm_at(record.view.saga_id, record.view.version, timeout_for(s.attempt));

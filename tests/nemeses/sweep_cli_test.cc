@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -73,6 +74,25 @@ TEST_F(SweepCli, PassingSweepSummarisesAndIndexes) {
   for (int seed = 1; seed <= 4; ++seed) {
     EXPECT_TRUE(fs::exists(dir / "s" / std::to_string(seed) / "results.json")) << seed;
   }
+  // Peak memory: each seed's child's ru_maxrss (a faultline process holds more than 1 MiB), and
+  // the summary's peak is their maximum.
+  EXPECT_NE(r.output.find("peak memory"), std::string::npos);
+  long peak = 0;
+  for (const auto& seed : sweep["seeds"]) {
+    EXPECT_GT(seed["max_rss_kb"].get<long>(), 1024) << seed.dump();
+    peak = std::max(peak, seed["max_rss_kb"].get<long>());
+  }
+  EXPECT_EQ(sweep["summary"]["peak_rss_kb"].get<long>(), peak);
+  // The main job's dashboard over this sweep (what .ci/main-job writes after its sweeps).
+  std::ofstream(dir / "main-job.json")
+      << R"({"build": "b1", "scenarios": [{"name": "selftest", "dir": "s", "expect": "pass",)"
+      << R"( "verdict": "ok", "ok": true}]})";
+  const Ran d = faultline("report --main-job " + dir.string());
+  ASSERT_EQ(d.code, 0) << d.output;
+  std::ifstream in(dir / "index.html");
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("href=\"s/index.html\""), std::string::npos) << html;
+  EXPECT_NE(html.find("MiB"), std::string::npos) << "peak memory column";
 }
 
 TEST_F(SweepCli, FailingSeedsComeWithTheirReproduceCommand) {

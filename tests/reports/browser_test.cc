@@ -16,6 +16,12 @@
 namespace fl::reports {
 namespace {
 
+testing::SampleOptions with_lanes() {
+  testing::SampleOptions o;
+  o.with_lanes = true;
+  return o;
+}
+
 namespace fs = std::filesystem;
 using testing::count_of;
 using testing::fresh_dir;
@@ -83,6 +89,8 @@ TEST_F(Browser, RendersTimelinePlotsAndResolvedAnomalyLinks) {
   EXPECT_EQ(count_of(dom, "class=\"anomaly\""), 2u);
   EXPECT_EQ(count_of(dom, "class=\"oplink resolved\""), 3u);
   EXPECT_EQ(count_of(dom, "oplink broken"), 0u);
+  EXPECT_EQ(count_of(dom, "<div class=\"nemesis\">"), 2u) << "drawn faults, one per nemesis";
+  EXPECT_GE(count_of(dom, "<table class=\"jt "), 6u);
 }
 
 TEST_F(Browser, OpeningAnOpAnchorSelectsItsBar) {
@@ -122,6 +130,33 @@ TEST_F(Browser, SweepIndexLinksRender) {
   const std::string dom = dump_dom(chromium_, "file://" + (dir / "index.html").string(), dir);
   EXPECT_EQ(count_of(dom, "class=\"runlink\""), 2u);
   EXPECT_LT(dom.find("runs/5/report.html"), dom.find("runs/2/report.html"));
+}
+
+TEST_F(Browser, MainJobDashboardRenders) {
+  const auto dir = fresh_dir("browser-dashboard");
+  ASSERT_EQ(write_main_index(dir.string(), testing::write_sample_main_job(dir)), "");
+  const std::string dom = dump_dom(chromium_, "file://" + (dir / "index.html").string(), dir);
+  ASSERT_FALSE(dom.empty());
+  EXPECT_EQ(count_of(dom, "<tr class=\"scenario "), 4u);
+  EXPECT_EQ(count_of(dom, "class=\"sweeplink\""), 3u);
+  EXPECT_EQ(count_of(dom, "class=\"reportlink\""), 3u);
+  EXPECT_NE(dom.find("id=\"build\""), std::string::npos);
+  EXPECT_NE(dom.find("faultline run flaky --seed 2"), std::string::npos);
+}
+
+TEST_F(Browser, SystemLanesRenderWithTheProblemLinkResolved) {
+  const auto dir = fresh_dir("browser-lanes");
+  testing::write_sample(testing::make_sample(with_lanes()), dir / "run");
+  ASSERT_EQ(write_run_report((dir / "run").string()), "");
+  const std::string dom = dump_dom(chromium_, "file://" + (dir / "run/report.html").string(), dir);
+  ASSERT_FALSE(dom.empty());
+  EXPECT_NE(dom.find("data-script=\"ready\""), std::string::npos) << "no script error";
+  EXPECT_EQ(count_of(dom, "<g class=\"slane"), testing::kSampleLanes);
+  EXPECT_EQ(count_of(dom, "<rect class=\"sbar "), 7u);
+  static const std::regex kLink(R"re(class="lanelink" id="lanelabel-1" href="#(problem-\d+)")re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(dom, m, kLink));
+  EXPECT_NE(dom.find("<li id=\"" + m[1].str() + "\">"), std::string::npos) << "link resolves";
 }
 
 }  // namespace

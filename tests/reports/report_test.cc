@@ -16,6 +16,12 @@
 namespace fl::reports {
 namespace {
 
+testing::SampleOptions with_lanes() {
+  testing::SampleOptions o;
+  o.with_lanes = true;
+  return o;
+}
+
 using testing::count_of;
 using testing::fresh_dir;
 using testing::make_sample;
@@ -44,6 +50,14 @@ TEST(RunReport, HasHeaderTimelinePlotsAndLinkedAnomalies) {
   EXPECT_NE(html.find("class=\"verdict fail\""), std::string::npos);
   EXPECT_NE(html.find("id=\"drawn\""), std::string::npos);
   EXPECT_NE(html.find("clock-skew"), std::string::npos);
+  // Drawn faults as tables: one per nemesis, faults as rows with the kind first.
+  EXPECT_EQ(count_of(html, "<div class=\"nemesis\"><h4>"), 2u);
+  EXPECT_EQ(count_of(html, "<table class=\"jt rows\"><tr><th>fault</th>"), 2u);
+  EXPECT_NE(html.find("<h4>partition-isolate</h4>"), std::string::npos);
+  EXPECT_NE(html.find("<th>started</th><td><span class=\"v\">2</span>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"options\""), std::string::npos);
+  const std::string summary = html.substr(0, html.find("<section id=\"timeline\""));
+  EXPECT_EQ(summary.find("{&quot;"), std::string::npos) << "no raw JSON objects left";
   EXPECT_EQ(count_of(html, "<rect class=\"lane"), sample.processes);
   EXPECT_EQ(count_of(html, "class=\"lanelabel\""), sample.processes);
   EXPECT_EQ(count_of(html, "<g class=\"nem\""), sample.nemesis_intervals);
@@ -150,6 +164,46 @@ TEST(RunReport, OldRunWithoutHistoryRendersWhatIsThere) {
   EXPECT_NE(html.find("lists no checks"), std::string::npos);
   EXPECT_NE(html.find("2 lines"), std::string::npos);
   EXPECT_EQ(html.find("<rect id=\"op-"), std::string::npos);
+}
+
+// The system lanes (results.json "lanes", compose/timeline.h): a System section with one row
+// per lane under the nemesis bands, bars by outcome, markers, and the lane a problem names linked
+// to that problem and back; a malformed "lanes" is a note, not a failure.
+TEST(RunReport, SystemLanesAreDrawnAndLinkedToProblems) {
+  const auto dir = fresh_dir("lanes");
+  testing::write_sample(testing::make_sample(with_lanes()), dir);
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string html = slurp(dir / "report.html");
+  const std::string system = html.substr(html.find("<section id=\"system\">"));
+  EXPECT_EQ(count_of(system, "<g class=\"slane"), testing::kSampleLanes);
+  EXPECT_EQ(count_of(system, "<g class=\"slane broken\""), 1u);
+  EXPECT_EQ(count_of(system, "<rect class=\"sbar "), 7u);
+  EXPECT_EQ(count_of(system, "<rect class=\"sbar compensated\""), 1u);
+  EXPECT_EQ(count_of(system, "<path class=\"smark "), testing::kSampleLanes);
+  EXPECT_GT(count_of(system, "<rect class=\"band\""), 0u) << "under the nemesis intervals";
+  static const std::regex kToProblem(R"re(id="lanelabel-1" href="#(problem-\d+)")re");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(system, m, kToProblem)) << "saga-2's label links its problem";
+  const std::string li = "<li id=\"" + m[1].str() + "\">saga saga-2 ended failed";
+  EXPECT_NE(html.find(li), std::string::npos);
+  EXPECT_NE(html.find("href=\"#lanelabel-1\">(its lane)</a>"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#system\">System</a>"), std::string::npos);
+}
+
+TEST(RunReport, MalformedLanesAreANoteNotAFailure) {
+  const auto dir = fresh_dir("lanes-bad");
+  auto sample = testing::make_sample(with_lanes());
+  sample.results["lanes"]["groups"][0]["lanes"][1]["bars"][0]["from"] = "soon";
+  testing::write_sample(sample, dir);
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string html = slurp(dir / "report.html");
+  EXPECT_NE(html.find("results.json lanes: lane saga-2: a bar needs integer from and to"),
+            std::string::npos);
+  EXPECT_EQ(count_of(html, "<g class=\"slane"), 1u) << "the lanes before the bad one are kept";
+  sample.results["lanes"] = "x";
+  testing::write_sample(sample, dir);
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  EXPECT_EQ(slurp(dir / "report.html").find("<section id=\"system\">"), std::string::npos);
 }
 
 }  // namespace

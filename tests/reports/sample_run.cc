@@ -13,6 +13,27 @@ void finish_sample(const SampleOptions& o, Sample* s);
 
 namespace {
 
+// What results.json's "drawn" holds: a named nemesis (its faults, schedule and counts) and a
+// swarm one (what it drew: the faults enabled and their options, around the means).
+nlohmann::json drawn_json() {
+  const nlohmann::json schedule = {{"duration_ms", 800}, {"interval_ms", 4000}};
+  return {{"nemeses",
+           {{{"name", "partition-isolate"},
+             {"faults", {{{"fault", "partition"}, {"shape", "isolate"}}}},
+             {"schedule", schedule},
+             {"counts", {{"started", 2}, {"stopped", 2}, {"failed", 0}}}},
+            {{"name", "swarm"},
+             {"drew",
+              {{"enabled", {"kill", "clock-skew"}},
+               {"options", {{"kill", {{"targets", "one"}}}, {"clock-skew", {{"max_ms", 250}}}}},
+               {"schedule", schedule}}},
+             {"schedule",
+              {{"faults",
+                {{{"fault", "kill"}, {"targets", "one"}},
+                 {{"fault", "clock-skew"}, {"max_ms", 250}, {"targets", "n4"}}}},
+               {"counts", {{"started", 2}, {"stopped", 1}, {"failed", 0}}}}}}}}};
+}
+
 // A small deterministic generator (SplitMix64) so samples are the same on every machine.
 struct Rng {
   std::uint64_t s;
@@ -150,6 +171,33 @@ nlohmann::json checks_json(const Sample& s) {
                                    {"not", {"serializable"}}}}}});
 }
 
+// kSampleLanes sagas: each runs two steps; saga-1 completes, saga-2 fails and is not
+// compensated, saga-3 compensates its first step.
+nlohmann::json lanes_json(const SampleOptions& o) {
+  const std::int64_t d = o.duration_ns / 10;
+  nlohmann::json lanes = nlohmann::json::array();
+  const char* ends[] = {"completed", "failed", "compensated"};
+  const char* second[] = {"ok", "fail", "fail"};
+  for (std::size_t i = 0; i < kSampleLanes; ++i) {
+    const std::string id = "saga-" + std::to_string(i + 1);
+    const std::int64_t t = d * static_cast<std::int64_t>(i + 1);
+    nlohmann::json bars = {
+        {{"from", t}, {"to", t + d}, {"label", "reserve"}, {"outcome", "ok"}},
+        {{"from", t + d}, {"to", t + 2 * d}, {"label", "charge"}, {"outcome", second[i]}}};
+    if (i == 2) {
+      bars.push_back({{"from", t + 2 * d},
+                      {"to", t + 3 * d},
+                      {"label", "compensate reserve"},
+                      {"outcome", "compensated"}});
+    }
+    lanes.push_back({{"name", id},
+                     {"keys", {id}},
+                     {"bars", bars},
+                     {"markers", {{{"at", t + 3 * d}, {"label", ends[i]}, {"outcome", "ok"}}}}});
+  }
+  return {{"groups", {{{"name", "sagas"}, {"lanes", lanes}}}}, {"dropped", 0}};
+}
+
 }  // namespace
 
 void finish_sample(const SampleOptions& o, Sample* s) {
@@ -171,12 +219,14 @@ void finish_sample(const SampleOptions& o, Sample* s) {
                 {"result", o.with_checks ? "fail" : "pass"},
                 {"problems", problems},
                 {"details", {{"clients", o.clients}, {"ops", o.ops}}},
-                {"drawn",
-                 {{"partition", {{"enabled", true}, {"mean_ms", 800}}},
-                  {"kill", {{"enabled", true}}},
-                  {"clock-skew", {{"max_ms", 250}}}}},
+                {"set", {"workload.0.concurrency=5"}},
+                {"drawn", drawn_json()},
                 {"reproduce", "faultline run register-sample --seed " + std::to_string(o.seed)}};
   if (o.with_checks && s->anomaly_ops.size() == 3) s->results["checks"] = checks_json(*s);
+  if (o.with_lanes) {
+    s->results["problems"].push_back("saga saga-2 ended failed at step 1: compensation refused");
+    s->results["lanes"] = lanes_json(o);
+  }
   for (std::size_t i = 0; i < 1500; ++i) {
     s->trace.push_back("t=" + std::to_string(i * 1000) + " node n" + std::to_string(i % 5 + 1) +
                        " recv msg " + std::to_string(i) + (i == 3 ? " <b>&amp;" : ""));
@@ -214,6 +264,66 @@ std::size_t count_of(const std::string& haystack, const std::string& needle) {
     ++n;
   }
   return n;
+}
+
+}  // namespace fl::reports::testing
+
+namespace fl::reports::testing {
+namespace {
+
+nlohmann::json sweep_of(const std::string& name, const std::vector<std::string>& results,
+                        const std::string& hostile) {
+  nlohmann::json seeds = nlohmann::json::array();
+  std::size_t pass = 0, fail = 0;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const int seed = static_cast<int>(i) + 1;
+    (results[i] == "pass" ? pass : fail) += 1;
+    seeds.push_back({{"seed", seed},
+                     {"result", results[i]},
+                     {"dir", std::to_string(seed)},
+                     {"max_rss_kb", 10240 * seed},
+                     {"reproduce", "faultline run " + name + " --seed " + std::to_string(seed) +
+                                       (seed == 2 ? hostile : "")}});
+  }
+  return {{"scenario", name},
+          {"seeds", seeds},
+          {"summary",
+           {{"pass", pass},
+            {"fail", fail},
+            {"unknown", 0},
+            {"first_seed", 1},
+            {"last_seed", results.size()},
+            {"seeds_per_hour", 36000.5},
+            {"peak_rss_kb", 10240 * static_cast<long>(results.size())}}}};
+}
+
+}  // namespace
+
+nlohmann::json write_sample_main_job(const std::filesystem::path& dir, const std::string& hostile) {
+  namespace fs = std::filesystem;
+  const std::vector<std::pair<std::string, std::vector<std::string>>> sweeps = {
+      {"good", {"pass", "pass", "pass"}},
+      {"flaky", {"pass", "fail", "pass"}},
+      {"x-bug", {"fail", "pass", "fail"}}};
+  for (const auto& [name, results] : sweeps) {
+    fs::create_directories(dir / name);
+    std::ofstream(dir / name / "sweep.json") << sweep_of(name, results, hostile).dump();
+    std::ofstream(dir / name / "index.html") << "<!DOCTYPE html><title>" << name << "</title>";
+  }
+  nlohmann::json manifest = {
+      {"build", "abc123" + hostile},
+      {"date", "2026-12-07 20:00 UTC"},
+      {"machine", "test 2 cores"},
+      {"scenarios",
+       {{{"name", "good"}, {"expect", "pass"}, {"verdict", "ok"}, {"ok", true}},
+        {{"name", "flaky"}, {"expect", "pass"}, {"verdict", "FAILED"}, {"ok", false}},
+        {{"name", "x-bug"}, {"expect", "fail"}, {"verdict", "caught at seed 1"}, {"ok", true}},
+        {{"name", "broken"},
+         {"expect", "pass"},
+         {"verdict", "ERROR: sweep exit 3"},
+         {"ok", false}}}}};
+  std::ofstream(dir / "main-job.json") << manifest.dump();
+  return manifest;
 }
 
 }  // namespace fl::reports::testing

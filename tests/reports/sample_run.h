@@ -20,7 +20,11 @@ struct SampleOptions {
   std::uint64_t seed = 7;
   bool with_checks = true;
   std::string hostile_value;  // if set, one op's value and one problem carry this text
+  // results.json "lanes" as compose::TimelineLog writes them: group "sagas" with kSampleLanes
+  // lanes (bars ok / fail / compensated, a marker each); a problem names lane "saga-2".
+  bool with_lanes = false;
 };
+constexpr std::size_t kSampleLanes = 3;
 
 struct Sample {
   history::History history;
@@ -45,5 +49,17 @@ std::string slurp(const std::filesystem::path& path);
 
 // Occurrences of needle in haystack.
 std::size_t count_of(const std::string& haystack, const std::string& needle);
+
+}  // namespace fl::reports::testing
+
+namespace fl::reports::testing {
+
+// A main job's directory (what .ci/main-job leaves) for the dashboard tests: main-job.json and
+// three sweeps — "good" (3 seeds pass), "flaky" (seed 2 of 1..3 fails unexpectedly), "x-bug"
+// (a known-bug variant, expected to fail: caught at seeds 1 and 3) — plus "broken", a scenario
+// whose sweep left no sweep.json. `hostile` is put into a reproduce command and the build id.
+// Returns the manifest written.
+nlohmann::json write_sample_main_job(const std::filesystem::path& dir,
+                                     const std::string& hostile = "");
 
 }  // namespace fl::reports::testing
