@@ -26,6 +26,7 @@ io::Result<std::shared_ptr<void>> start_shard_admin(ServiceContext& c) {
   shard::MoveOptions o;
   o.vnodes = c.options.at("vnodes").get<int>();
   o.initial_shards = c.options.at("initial_shards").get<int>();
+  o.verify = c.options.at("verify").get<bool>();
   const std::string bug = c.options.at("bug").get<std::string>();
   o.bug_cutover_before_catchup = bug == "cutover-before-catchup";
   o.bug_no_source_fence = bug == "no-source-fence";
@@ -59,6 +60,8 @@ void register_shard_service() {
        "SHARD_VNODES"},
       {{"initial_shards", Kind::kInt, 0, 0, 8, {}, "shards holding vnodes at first; 0: all"},
        "SHARD_INITIAL_SHARDS"},
+      {{"verify", Kind::kBool, true, 0, 0, {}, "row diff of the vnode before each cutover"},
+       "SHARD_VERIFY"},
       {{"bug",
         Kind::kString,
         "none",

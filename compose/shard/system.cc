@@ -20,6 +20,7 @@ std::string build(const nlohmann::json& options, Topology* topology) {
       {"initial_shards", Kind::kInt, 0, 0, shard::kMaxShards, {}, "shards with vnodes at first"},
       {"vnodes", Kind::kInt, 64, 1, shard::kMaxVnodes, {}, "virtual nodes"},
       {"map_refresh_ms", Kind::kInt, 2000, 1, 600000, {}, "routers reload the map this often"},
+      {"verify", Kind::kBool, true, 0, 0, {}, "row diff before each cutover"},
       {"bug", Kind::kString, "none", 0, 0, kBugs, "a known-bug switch"},
   };
   nlohmann::json r;
@@ -38,6 +39,7 @@ std::string build(const nlohmann::json& options, Topology* topology) {
       *info,
       {{"vnodes", r["vnodes"]},
        {"initial_shards", r["initial_shards"]},
+       {"verify", r["verify"]},
        {"bug", bug == "stale-routing" ? "none" : bug}},
       &service_options);
   FL_ASSERT_MSG(error.empty(), error);

@@ -2,7 +2,8 @@
 // API (POST /api/v1/shards/moves on "shard-admin") while the other workloads of the scenario
 // read and write through the router. A move names the shard key of one of the first `keys`
 // integer keys (so the moves hit the vnodes the register workloads use) or, one time in
-// `random_vnode_one_in`, a random vnode, and a random target shard. After the heal, "settle"
+// `random_vnode_one_in`, a random vnode, and a random target shard (target = "next": the shard
+// after the owner, so no move is refused as a no-op). After the heal, "settle"
 // succeeds once no move is active (liveness: every move completed or rolled back).
 //
 // History: move invokes {"key"|"vnode", "to"}; ok adds {"id", "vnode", "from"}; a refusal
@@ -69,8 +70,11 @@ class MovesClient final : public workloads::Client {
 
 class MovesWorkload final : public workloads::Workload {
  public:
-  MovesWorkload(int shards, int vnodes, int random_vnode_one_in)
-      : shards_(shards), vnodes_(vnodes), random_one_in_(random_vnode_one_in) {}
+  MovesWorkload(int shards, int vnodes, int random_vnode_one_in, bool next_shard)
+      : shards_(shards),
+        vnodes_(vnodes),
+        random_one_in_(random_vnode_one_in),
+        next_shard_(next_shard) {}
 
   io::Status setup(io::Env&) override { return io::Status::ok(); }
   std::unique_ptr<workloads::Client> make_client(io::Env& env) override {
@@ -78,23 +82,28 @@ class MovesWorkload final : public workloads::Workload {
   }
   Invocation make_op(const std::string& f, std::int64_t, io::Random& random) override {
     FL_ASSERT_EQ(f, "move");
-    const auto to = random.below(static_cast<std::uint64_t>(shards_));
+    json value = json::object();
     if (random.one_in(static_cast<std::uint64_t>(random_one_in_))) {
-      return {f, {{"vnode", random.below(static_cast<std::uint64_t>(vnodes_))}, {"to", to}}};
+      value["vnode"] = random.below(static_cast<std::uint64_t>(vnodes_));
+    } else {
+      const auto keys = static_cast<std::uint64_t>(std::max<std::int64_t>(1, generator().keys));
+      value["key"] = random.below(keys);
     }
-    const auto keys = static_cast<std::uint64_t>(std::max<std::int64_t>(1, generator().keys));
-    return {f, {{"key", random.below(keys)}, {"to", to}}};
+    if (!next_shard_) value["to"] = random.below(static_cast<std::uint64_t>(shards_));
+    return {f, value};
   }
   std::vector<Invocation> final_ops() override { return {{"settle", nullptr}}; }
   std::vector<workloads::CheckerSpec> checkers() const override { return {}; }
 
  private:
   int shards_, vnodes_, random_one_in_;
+  bool next_shard_;
 };
 
 std::unique_ptr<workloads::Workload> make_moves(const workloads::Options& r, std::string* error) {
   auto w = std::make_unique<MovesWorkload>(r.at("shards").get<int>(), r.at("vnodes").get<int>(),
-                                           r.at("random_vnode_one_in").get<int>());
+                                           r.at("random_vnode_one_in").get<int>(),
+                                           r.at("target") == "next");
   if (std::string e = workloads::generator_from_options(r, {{"move", 1}}, &w->mutable_generator());
       !e.empty()) {
     *error = e;
@@ -114,6 +123,13 @@ void register_shard_workload() {
       {"shards", Kind::kInt, 2, 1, 8, {}, "shards (as the system's shards option)"},
       {"vnodes", Kind::kInt, 64, 1, 256, {}, "vnodes (as the system's vnodes option)"},
       {"random_vnode_one_in", Kind::kInt, 4, 1, 1000000, {}, "one move in N picks any vnode"},
+      {"target",
+       Kind::kString,
+       "random",
+       0,
+       0,
+       {"random", "next"},
+       "a random shard, or the shard after the owner (no move refused as a no-op)"},
   };
   info.default_mix = {{"move", 1}};
   info.needs = [](const workloads::Options&) {

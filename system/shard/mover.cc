@@ -103,7 +103,7 @@ io::Result<ShardMap> MoveController::map() {
 }
 
 io::Result<MoveRecord> MoveController::start_move(int vnode, int target) {
-  if (vnode < 0 || vnode >= options_.vnodes || target < 0 || target >= shard_count()) {
+  if (vnode < 0 || vnode >= options_.vnodes || target < -1 || target >= shard_count()) {
     return io::Status::failed(io::ErrorKind::kInvalidArgument, "vnode or target out of range");
   }
   auto begun = meta_.begin(io::Isolation::kSerializable);
@@ -124,11 +124,11 @@ io::Result<MoveRecord> MoveController::start_move(int vnode, int target) {
   m.id = moves.value().empty() ? 1 : moves.value().front().id + 1;
   m.vnode = vnode;
   m.source = static_cast<int>(as_int((*owner.value())[1]));
-  m.target = target;
+  m.target = target >= 0 ? target : (m.source + 1) % shard_count();
   m.state = "copying";
-  if (m.source == target) {
+  if (m.source == m.target) {
     return io::Status::failed(io::ErrorKind::kInvalidArgument,
-                              "shard " + std::to_string(target) + " already owns the vnode");
+                              "shard " + std::to_string(m.target) + " already owns the vnode");
   }
   if (io::Status s = tx.insert(kMovesTable, move_row(m)); !s.is_ok()) return s;
   if (io::Status s = tx.commit(); !s.is_ok()) return s;

@@ -48,6 +48,9 @@ struct MoveOptions {
   int initial_shards = 0;  // as RouterOptions
   std::int64_t idle_poll_ns = 50 * io::kNsPerMs;
   std::int64_t retry_ns = 100 * io::kNsPerMs;
+  // The cutover's row diff (Vitess' VDiff): a difference rolls the move back. Off, the cutover
+  // trusts the catch-up.
+  bool verify = true;
   // Known bugs (simulation only), each a classic mistake of online moves:
   bool bug_cutover_before_catchup = false;  // switch without the final catch-up and verify
   bool bug_no_source_fence = false;         // switch without fencing (and draining) the source
@@ -82,7 +85,7 @@ class MoveController {
   io::Status init();
   void start();
 
-  // Starts moving `vnode` to shard `target`. kInvalidArgument for a bad vnode or target or a
+  // Starts moving `vnode` to shard `target` (-1: the shard after its owner). kInvalidArgument for a bad vnode or target or a
   // target that already owns it; kConstraint while another move is active.
   io::Result<MoveRecord> start_move(int vnode, int target);
   io::Result<std::optional<MoveRecord>> find_move(std::int64_t id);

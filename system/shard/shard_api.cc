@@ -15,7 +15,7 @@ io::Response post_move(MoveController& c, const api::ApiRequest& request) {
   api::RequestBody body(request);
   const json key = body.fields().value("key", false);
   const std::int64_t vnode = body.fields().integer("vnode", 0, c.options().vnodes - 1, false, -1);
-  const std::int64_t to = body.fields().integer("to", 0, c.shard_count() - 1);
+  const std::int64_t to = body.fields().integer("to", 0, c.shard_count() - 1, false, -1);
   if (auto bad = body.problem()) return *bad;
   int v = static_cast<int>(vnode);
   if (key.is_number_integer()) {
@@ -26,7 +26,7 @@ io::Response post_move(MoveController& c, const api::ApiRequest& request) {
     return api::error_response(400, "body.key: expected an integer or a short string");
   }
   if (v < 0) return api::error_response(400, "body: expected \"vnode\" or \"key\"");
-  auto started = c.start_move(v, static_cast<int>(to));
+  auto started = c.start_move(v, static_cast<int>(to));  // -1: the shard after the owner
   if (!started.is_ok()) return api::error_from_status(started.status());
   return api::json_response(201, move_json(started.value()));
 }

@@ -1,6 +1,7 @@
 // The shard proxy's admin HTTP API over a MoveController (docs/shard.md):
 //   POST /api/v1/shards/moves       {"vnode": v, "to": s} or {"key": k, "to": s} (k: the shard
-//                                   key, an integer or a string) -> 201 the move; 409 while
+//                                   key, an integer or a string; without "to": the shard after
+//                                   the vnode's owner) -> 201 the move; 409 while
 //                                   another move is active; 400 a bad vnode, key or target
 //   GET  /api/v1/shards/moves       the latest moves, newest first
 //   GET  /api/v1/shards/moves/{id}  one move: state, position, epochs, write_unavailable_ms
