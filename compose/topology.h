@@ -58,7 +58,7 @@ struct ServiceNode {
   bool local = false;
   // Nodes of a sharded system: before each start of the node the runtime puts the new
   // incarnation's sessions to the shard servers here (simulation only; see ShardSessions).
-  std::shared_ptr<ShardSessions> shards;  // null: none
+  std::shared_ptr<ShardSessions> shards;                  // null: none
   std::vector<std::string> process_args;                  // e.g. {"serve", "inventory"}
   std::vector<std::pair<std::string, int>> kafka_topics;  // real mode creates them first
 };

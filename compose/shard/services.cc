@@ -36,8 +36,7 @@ io::Result<std::shared_ptr<void>> start_shard_admin(ServiceContext& c) {
   }
   auto state = std::make_shared<AdminState>();
   state->shards = (*link)->stores;
-  state->controller =
-      std::make_unique<shard::MoveController>(c.env, *c.env.sql, state->shards, o);
+  state->controller = std::make_unique<shard::MoveController>(c.env, *c.env.sql, state->shards, o);
   if (io::Status s = state->controller->init(); !s.is_ok()) return s;
   state->controller->start();
   shard::add_admin_routes(*state->controller, c.router);

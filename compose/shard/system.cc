@@ -35,13 +35,13 @@ std::string build(const nlohmann::json& options, Topology* topology) {
   const ServiceInfo* info = find_service("shard-admin");
   FL_ASSERT(info != nullptr);
   nlohmann::json service_options;
-  const std::string error = resolve_service_options(
-      *info,
-      {{"vnodes", r["vnodes"]},
-       {"initial_shards", r["initial_shards"]},
-       {"verify", r["verify"]},
-       {"bug", bug == "stale-routing" ? "none" : bug}},
-      &service_options);
+  const std::string error =
+      resolve_service_options(*info,
+                              {{"vnodes", r["vnodes"]},
+                               {"initial_shards", r["initial_shards"]},
+                               {"verify", r["verify"]},
+                               {"bug", bug == "stale-routing" ? "none" : bug}},
+                              &service_options);
   FL_ASSERT_MSG(error.empty(), error);
   auto link = std::make_shared<ShardSessions>();
   NodePlan plan;
@@ -57,8 +57,9 @@ std::string build(const nlohmann::json& options, Topology* topology) {
   ro.initial_shards = r["initial_shards"].get<int>();
   ro.map_refresh_ns = r["map_refresh_ms"].get<std::int64_t>() * io::kNsPerMs;
   ro.bug_stale_routing = bug == "stale-routing";
-  topology->client_sql = [ro](io::Env& env, const std::vector<io::SqlStore*>& shards)
-      -> std::shared_ptr<io::SqlStore> {
+  topology->client_sql =
+      [ro](io::Env& env,
+           const std::vector<io::SqlStore*>& shards) -> std::shared_ptr<io::SqlStore> {
     FL_ASSERT(env.sql != nullptr && !shards.empty());
     return std::make_shared<shard::Router>(env.clock, *env.sql, shards, ro);
   };

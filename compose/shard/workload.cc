@@ -8,12 +8,13 @@
 //
 // History: move invokes {"key"|"vnode", "to"}; ok adds {"id", "vnode", "from"}; a refusal
 // (another move active, the target owns it already) is a fail; a lost reply is info.
+#include "workloads/workload.h"
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "compose/shard/shard.h"
 #include "system/io/assert.h"
-#include "workloads/workload.h"
 
 namespace fl::compose {
 namespace {
@@ -30,11 +31,13 @@ class MovesClient final : public workloads::Client {
 
   Completion invoke(const Invocation& op) override {
     const bool move = op.f == "move";
-    io::Request request{move ? "POST" : "GET", move ? "/api/v1/shards/moves" : "/api/v1/shards",
-                        move ? op.value.dump() : "", {}};
+    io::Request request{move ? "POST" : "GET",
+                        move ? "/api/v1/shards/moves" : "/api/v1/shards",
+                        move ? op.value.dump() : "",
+                        {}};
     if (move) (void)request.headers.set("Content-Type", "application/json");
-    auto called = env_.transport.call(kShardAdminNode, request,
-                                      env_.clock.deadline_after_ns(kCallTimeoutNs));
+    auto called =
+        env_.transport.call(kShardAdminNode, request, env_.clock.deadline_after_ns(kCallTimeoutNs));
     if (!called.is_ok()) {
       const bool failed = called.status().is_failed() || !move;
       return {failed ? history::OpType::kFail : history::OpType::kInfo, op.value,

@@ -24,8 +24,8 @@ struct Sessions {
   std::unique_ptr<sim::kafka::SimEventLog> events;
   std::unique_ptr<sim::SimLocalStore> local;
   std::vector<std::unique_ptr<sim::pg::SimSqlStore>> shards;  // one per shard server
-  std::vector<io::SqlStore*> shard_stores;                     // (probed) shard sessions
-  std::shared_ptr<io::SqlStore> client_sql;                    // Topology::client_sql's store
+  std::vector<io::SqlStore*> shard_stores;                    // (probed) shard sessions
+  std::shared_ptr<io::SqlStore> client_sql;                   // Topology::client_sql's store
   ProbedStores probes;
 };
 
@@ -198,9 +198,9 @@ class SimRuntime final : public Runtime {
 
   std::shared_ptr<void> attach(int node, io::Env& env, const ServiceNode& service,
                                const std::string& name) {
-    auto owned = std::make_shared<Sessions>(
-        sessions(node, env.random, service.sql, service.cache, service.events, name, &env.clock,
-                 service.shards != nullptr));
+    auto owned = std::make_shared<Sessions>(sessions(node, env.random, service.sql, service.cache,
+                                                     service.events, name, &env.clock,
+                                                     service.shards != nullptr));
     env.sql = owned->sql.get();
     env.cache = owned->cache.get();
     env.events = owned->events.get();

@@ -11,9 +11,8 @@
 namespace fl::shard {
 namespace {
 
-io::Result<std::vector<io::Row>> all_vnode_rows(io::SqlStore& store,
-                                                const io::TableSchema& schema, int vnode,
-                                                int vnodes) {
+io::Result<std::vector<io::Row>> all_vnode_rows(io::SqlStore& store, const io::TableSchema& schema,
+                                                int vnode, int vnodes) {
   auto begun = store.begin(io::Isolation::kRepeatableRead);
   if (!begun.is_ok()) return begun.status();
   auto rows = vnode_rows(*begun.value(), schema, vnode, vnodes);
@@ -64,7 +63,8 @@ io::Status clear_vnode(io::SqlStore& store, const std::vector<io::TableSchema>& 
   for (const io::TableSchema& schema : tables) {
     auto rows = all_vnode_rows(store, schema, vnode, vnodes);
     if (!rows.is_ok()) return rows.status();
-    for (const io::Row& row : rows.value()) doomed.emplace_back(schema.name, io::key_of(schema, row));
+    for (const io::Row& row : rows.value())
+      doomed.emplace_back(schema.name, io::key_of(schema, row));
   }
   {
     auto begun = store.begin(io::Isolation::kReadCommitted);

@@ -8,8 +8,7 @@ namespace fl::shard {
 namespace {
 
 io::Status stale_move(const MoveRecord& m, const std::string& why) {
-  return io::Status::failed(io::ErrorKind::kInternal,
-                            "move " + std::to_string(m.id) + ": " + why);
+  return io::Status::failed(io::ErrorKind::kInternal, "move " + std::to_string(m.id) + ": " + why);
 }
 
 }  // namespace
@@ -62,9 +61,8 @@ io::Status MoveController::step_copying(MoveRecord& m) {
   if (options_.bug_catchup_after_snapshot) {
     // BROKEN ON PURPOSE: the position is read after the copy, so the changes made between the
     // copy's snapshot and now are neither in the copy nor after the position.
-    auto later = change_fence(source, m.vnode, [](const std::optional<Fence>&) {
-      return std::optional<Fence>();
-    });
+    auto later = change_fence(source, m.vnode,
+                              [](const std::optional<Fence>&) { return std::optional<Fence>(); });
     if (!later.is_ok()) return later.status();
     if (!later.value()) return stale_move(m, "no fence row on the source");
     position = later.value()->seq;

@@ -17,12 +17,18 @@ std::int64_t as_int(const io::Value& v) { return std::get<std::int64_t>(v); }
 }  // namespace
 
 io::Row move_row(const MoveRecord& m) {
-  return {io::Value(m.id),          io::Value(std::int64_t{m.vnode}),
-          io::Value(std::int64_t{m.source}), io::Value(std::int64_t{m.target}),
-          io::Value(m.state),       io::Value(m.position),
-          io::Value(m.new_epoch),   io::Value(m.fenced_ns),
-          io::Value(m.switched_ns), io::Value(m.incarnation),
-          io::Value(std::int64_t{m.rounds}), io::Value(m.note)};
+  return {io::Value(m.id),
+          io::Value(std::int64_t{m.vnode}),
+          io::Value(std::int64_t{m.source}),
+          io::Value(std::int64_t{m.target}),
+          io::Value(m.state),
+          io::Value(m.position),
+          io::Value(m.new_epoch),
+          io::Value(m.fenced_ns),
+          io::Value(m.switched_ns),
+          io::Value(m.incarnation),
+          io::Value(std::int64_t{m.rounds}),
+          io::Value(m.note)};
 }
 
 namespace {

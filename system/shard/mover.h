@@ -85,8 +85,8 @@ class MoveController {
   io::Status init();
   void start();
 
-  // Starts moving `vnode` to shard `target` (-1: the shard after its owner). kInvalidArgument for a bad vnode or target or a
-  // target that already owns it; kConstraint while another move is active.
+  // Starts moving `vnode` to shard `target` (-1: the shard after its owner). kInvalidArgument for a
+  // bad vnode or target or a target that already owns it; kConstraint while another move is active.
   io::Result<MoveRecord> start_move(int vnode, int target);
   io::Result<std::optional<MoveRecord>> find_move(std::int64_t id);
   io::Result<std::vector<MoveRecord>> list_moves();

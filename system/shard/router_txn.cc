@@ -75,9 +75,9 @@ class RouterTxn final : public io::SqlTransaction {
   Router& router_;
   io::Isolation isolation_;
   ShardMap map_;
-  int shard_ = -1;                                       // the shard of point statements
-  std::unique_ptr<io::SqlTransaction> tx_;               // on shard_
-  std::map<int, std::int64_t> locked_;                   // vnode -> changelog seq or kNotLogged
+  int shard_ = -1;                                        // the shard of point statements
+  std::unique_ptr<io::SqlTransaction> tx_;                // on shard_
+  std::map<int, std::int64_t> locked_;                    // vnode -> changelog seq or kNotLogged
   std::vector<std::unique_ptr<io::SqlTransaction>> fan_;  // fan-out reads, per shard
   bool fanout_ = false;
   bool finished_ = false;
@@ -105,8 +105,8 @@ io::Result<int> RouterTxn::route(const io::Key& key) {
   const int owner = map_.vnodes[static_cast<std::size_t>(v)].shard;
   if (fanout_) return fail(spans_shards("a point statement after a fan-out scan"));
   if (shard_ >= 0 && shard_ != owner) {
-    return fail(spans_shards("shard " + std::to_string(shard_) + " and shard " +
-                             std::to_string(owner)));
+    return fail(
+        spans_shards("shard " + std::to_string(shard_) + " and shard " + std::to_string(owner)));
   }
   if (shard_ < 0) {
     auto begun = router_.shard(owner).begin(isolation_);
@@ -143,8 +143,8 @@ io::Status RouterTxn::lock_fence(int vnode) {
                                           {2, io::CompareOp::kEq, io::Value(f->epoch)},
                                           {3, io::CompareOp::kEq, io::Value(f->seq)},
                                           {4, io::CompareOp::kEq, io::Value(f->moving)}};
-    auto updated = tx_->update(kFenceTable, {io::Value(std::int64_t{vnode})}, same,
-                               {{3, io::Value(seq)}});
+    auto updated =
+        tx_->update(kFenceTable, {io::Value(std::int64_t{vnode})}, same, {{3, io::Value(seq)}});
     if (!updated.is_ok()) return fail(updated.status());
     if (updated.value()) {
       locked_[vnode] = f->moving ? seq : kNotLogged;
@@ -170,9 +170,9 @@ io::Status RouterTxn::log_change(int vnode, const std::string& table, const io::
   const auto it = locked_.find(vnode);
   FL_ASSERT(it != locked_.end());
   if (it->second == kNotLogged) return io::Status::ok();
-  io::Status s = tx_->upsert(kChangelogTable, {io::Value(std::int64_t{vnode}),
-                                               io::Value(it->second), io::Value(table),
-                                               io::Value(encode_key(key))});
+  io::Status s =
+      tx_->upsert(kChangelogTable, {io::Value(std::int64_t{vnode}), io::Value(it->second),
+                                    io::Value(table), io::Value(encode_key(key))});
   return s.is_ok() ? s : fail(s);
 }
 
@@ -204,7 +204,6 @@ io::Status RouterTxn::commit() {
   return s;
 }
 
-
 // A scan fans out: every shard that owns a vnode returns its first spec.limit rows of the vnodes
 // it owns (paging past the rows of vnodes it does not own: a moving vnode's copy on the target,
 // or what a completed move left on its source), then the fences of its vnodes are checked, and
@@ -212,8 +211,9 @@ io::Status RouterTxn::commit() {
 io::Result<std::vector<io::Row>> RouterTxn::scan(const std::string& table,
                                                  const io::ScanSpec& spec) {
   if (finished_) return io::Status::failed(io::ErrorKind::kInvalidArgument, "transaction over");
-  if (tx_) return fail(spans_shards("a fan-out scan after a point statement on shard " +
-                                    std::to_string(shard_)));
+  if (tx_)
+    return fail(
+        spans_shards("a fan-out scan after a point statement on shard " + std::to_string(shard_)));
   if (spec.limit == 0 || spec.limit > io::kMaxScanRows) {
     return fail(io::Status::failed(io::ErrorKind::kInvalidArgument, "scan limit out of range"));
   }

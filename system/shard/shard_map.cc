@@ -61,9 +61,10 @@ ShardMap initial_map(int shards, int initial_shards, int vnodes) {
 }
 
 io::TableSchema map_schema() {
-  return {kMapTable,
-          {{"vnode", ColumnType::kInt64}, {"shard", ColumnType::kInt64}, {"epoch", ColumnType::kInt64}},
-          {0}};
+  return {
+      kMapTable,
+      {{"vnode", ColumnType::kInt64}, {"shard", ColumnType::kInt64}, {"epoch", ColumnType::kInt64}},
+      {0}};
 }
 io::TableSchema tables_schema() {
   return {kTablesTable, {{"name", ColumnType::kText}, {"spec", ColumnType::kText}}, {0}};
@@ -87,8 +88,8 @@ io::TableSchema changelog_schema() {
 }
 
 io::Row fence_row(int vnode, const Fence& f) {
-  return {io::Value(std::int64_t{vnode}), io::Value(f.owned), io::Value(f.epoch),
-          io::Value(f.seq), io::Value(f.moving)};
+  return {io::Value(std::int64_t{vnode}), io::Value(f.owned), io::Value(f.epoch), io::Value(f.seq),
+          io::Value(f.moving)};
 }
 
 Fence fence_of(const io::Row& row) {
@@ -129,7 +130,9 @@ std::optional<io::TableSchema> decode_schema(const std::string& text) {
       std::string type;
       int nullable = 0;
       if (!(fields >> c.name >> type >> nullable) || type.size() != 1) return std::nullopt;
-      c.type = type == "i" ? ColumnType::kInt64 : type == "t" ? ColumnType::kText : ColumnType::kBool;
+      c.type = type == "i"   ? ColumnType::kInt64
+               : type == "t" ? ColumnType::kText
+                             : ColumnType::kBool;
       c.nullable = nullable != 0;
       if (schema.columns.size() >= io::kMaxColumns) return std::nullopt;
       schema.columns.push_back(c);

@@ -39,9 +39,9 @@ struct VnodeOwner {
 };
 
 struct ShardMap {
-  int shards = 0;                   // shard servers 0..shards-1
-  std::vector<VnodeOwner> vnodes;   // indexed by vnode
-  std::int64_t version() const;     // the largest epoch
+  int shards = 0;                  // shard servers 0..shards-1
+  std::vector<VnodeOwner> vnodes;  // indexed by vnode
+  std::int64_t version() const;    // the largest epoch
   int vnode_count() const { return static_cast<int>(vnodes.size()); }
   // The vnodes each shard owns.
   std::vector<int> owned_by(int shard) const;

@@ -2,11 +2,12 @@
 // a change would re-route every stored key), that the key codec round-trips and refuses
 // malformed text, that vnodes spread keys evenly, that moving 1/N of the vnodes to a new shard
 // moves about 1/N of the keys, and that table schemas round-trip through their text form.
+#include "system/shard/hash.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
-#include "system/shard/hash.h"
 #include "system/shard/shard_map.h"
 
 namespace fl::shard {

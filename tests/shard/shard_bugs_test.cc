@@ -54,8 +54,8 @@ TEST_F(ShardScenarios, RebalancePassesSeeds) {
 }
 
 TEST_F(ShardScenarios, CrashPointsPass) {
-  const Ran r = faultline("run shard-rebalance-crash-points --seed 1 --out " +
-                          (dir_ / "crash").string());
+  const Ran r =
+      faultline("run shard-rebalance-crash-points --seed 1 --out " + (dir_ / "crash").string());
   EXPECT_EQ(r.code, 0) << r.output;
 }
 
