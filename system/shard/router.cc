@@ -6,8 +6,8 @@
 
 namespace fl::shard {
 
-std::unique_ptr<io::SqlTransaction> make_router_txn(Router& router, io::Isolation isolation,
-                                                    ShardMap map);
+std::unique_ptr<RoutedTransaction> make_router_txn(Router& router, io::Isolation isolation,
+                                                   ShardMap map);
 
 io::Status stale_map(int vnode, const std::string& why) {
   return io::Status::failed(io::ErrorKind::kUnavailable,
@@ -93,7 +93,7 @@ io::Result<std::unique_ptr<io::SqlTransaction>> Router::begin(io::Isolation isol
   if (io::Status s = ensure_ready(); !s.is_ok()) return s;
   if (io::Status s = refresh_map(); !s.is_ok()) return s;
   FL_ASSERT(map_.has_value());
-  return make_router_txn(*this, isolation, *map_);
+  return std::unique_ptr<io::SqlTransaction>(make_router_txn(*this, isolation, *map_));
 }
 
 }  // namespace fl::shard

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "system/io/env.h"
+#include "system/shard/merge.h"
 #include "system/shard/shard_map.h"
 
 namespace fl::shard {
@@ -49,6 +50,17 @@ io::Status stale_map(int vnode, const std::string& why);
 bool is_stale_map(const io::Status& status);
 // "transaction spans shards: ..." (kInvalidArgument).
 io::Status spans_shards(const std::string& why);
+
+// What the router's transactions offer beyond SqlTransaction (Router::begin returns one).
+class RoutedTransaction : public io::SqlTransaction {
+ public:
+  // SELECT kind(column) FROM table WHERE filters, across shards: each shard's partial over the
+  // rows of the vnodes it owns (their fences checked after), merged (merge.h). A fan-out read,
+  // as scan; kUnavailable when a shard has more than kMaxScanRows matching rows.
+  virtual io::Result<io::Value> aggregate(const std::string& table,
+                                          const std::vector<io::Filter>& filters,
+                                          AggregateKind kind, std::size_t column) = 0;
+};
 
 class Router final : public io::SqlStore {
  public:

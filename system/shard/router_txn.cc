@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::int64_t kNotLogged = -1;
 
-class RouterTxn final : public io::SqlTransaction {
+class RouterTxn final : public RoutedTransaction {
  public:
   RouterTxn(Router& router, io::Isolation isolation, ShardMap map)
       : router_(router), isolation_(isolation), map_(std::move(map)) {
@@ -56,6 +56,8 @@ class RouterTxn final : public io::SqlTransaction {
   }
   io::Result<std::vector<io::Row>> scan(const std::string& table,
                                         const io::ScanSpec& spec) override;
+  io::Result<io::Value> aggregate(const std::string& table, const std::vector<io::Filter>& filters,
+                                  AggregateKind kind, std::size_t column) override;
   io::Status commit() override;
   void rollback() override { finish(); }
 
@@ -242,6 +244,36 @@ io::Result<std::vector<io::Row>> RouterTxn::scan(const std::string& table,
   return out;
 }
 
+io::Result<io::Value> RouterTxn::aggregate(const std::string& table,
+                                           const std::vector<io::Filter>& filters,
+                                           AggregateKind kind, std::size_t column) {
+  if (finished_) return io::Status::failed(io::ErrorKind::kInvalidArgument, "transaction over");
+  if (tx_) return fail(spans_shards("a fan-out aggregate after a point statement"));
+  auto schema = router_.schema_of(table);
+  if (!schema.is_ok()) return fail(schema.status());
+  fanout_ = true;
+  io::ScanSpec spec;
+  spec.filters = filters;
+  spec.limit = io::kMaxScanRows;
+  std::vector<io::Value> partials;
+  for (int s = 0; s < router_.shard_count(); ++s) {
+    if (map_.owned_by(s).empty()) continue;
+    auto rows = scan_owned(s, schema.value(), spec);
+    if (!rows.is_ok()) return rows.status();
+    if (rows.value().size() >= spec.limit) {
+      return fail(io::Status::failed(io::ErrorKind::kUnavailable,
+                                     "fan-out aggregate: more than kMaxScanRows rows on a shard"));
+    }
+    if (io::Status st = check_owned_fences(s); !st.is_ok()) return st;
+    auto partial = aggregate_rows(kind, rows.value(), column);
+    if (!partial.is_ok()) return fail(partial.status());
+    partials.push_back(partial.value());
+  }
+  auto merged = merge_aggregate(kind, partials);
+  if (!merged.is_ok()) return fail(merged.status());
+  return merged;
+}
+
 io::Result<std::vector<io::Row>> RouterTxn::scan_owned(int shard, const io::TableSchema& schema,
                                                        const io::ScanSpec& spec) {
   auto& tx = fan_[static_cast<std::size_t>(shard)];
@@ -299,8 +331,8 @@ io::Status RouterTxn::check_owned_fences(int shard) {
 
 }  // namespace
 
-std::unique_ptr<io::SqlTransaction> make_router_txn(Router& router, io::Isolation isolation,
-                                                    ShardMap map) {
+std::unique_ptr<RoutedTransaction> make_router_txn(Router& router, io::Isolation isolation,
+                                                   ShardMap map) {
   return std::make_unique<RouterTxn>(router, isolation, std::move(map));
 }
 
