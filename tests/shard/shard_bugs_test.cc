@@ -1,14 +1,16 @@
 // Proves, through the `faultline` binary, that the shard proxy passes its scenario over a few
 // seeds and its crash points, and that each known-bug variant of online moves is caught by a
-// sweep and reduced by `faultline shrink` (the sweep exits 1 with a failing seed whose failure
-// is a checker's, and shrink finds a smaller reproduction). The long sweep (label "long") runs
-// shard-rebalance over seeds 1..1000.
+// sweep and reduced by `faultline shrink` (the sweep exits 1 with a failing seed, and shrink
+// finds a smaller reproduction). The long tests (label "long") run shard-rebalance over seeds
+// 1..1000 and hold each variant to the bar over seeds 1..50.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "tests/support/binary.h"
 
@@ -70,6 +72,35 @@ TEST_F(ShardScenarios, NoSourceFenceIsCaughtAndShrunk) {
 }
 TEST_F(ShardScenarios, CatchupAfterSnapshotIsCaughtAndShrunk) {
   caught_and_shrunk("catchup-after-snapshot", "1..10");
+}
+
+// The bar (label "long"): each variant fails within seeds 1..50, with the median gap
+// between failing seeds (the first counted from 0) at most 10.
+TEST(ShardLongSweep, EveryBugFailsWithin50SeedsWithAMedianGapOfAtMost10) {
+  if (std::getenv("FL_LONG_SWEEP") == nullptr) GTEST_SKIP() << "set FL_LONG_SWEEP=1";
+  for (const char* bug :
+       {"stale-routing", "cutover-before-catchup", "no-source-fence", "catchup-after-snapshot"}) {
+    const fs::path out = fs::temp_directory_path() / ("fl-shard-bug-50-" + std::string(bug));
+    fs::remove_all(out);
+    const Ran r = faultline("sweep shard-rebalance-bug-" + std::string(bug) +
+                            " --seeds 1..50 --jobs 2 --out " + out.string());
+    EXPECT_EQ(r.code, 1) << bug;
+    const nlohmann::json sweep = read_json(out / "sweep.json");
+    ASSERT_TRUE(sweep.is_object()) << bug;
+    std::vector<int> failing;
+    for (const auto& s : sweep["seeds"]) {
+      if (s["result"] == "fail") failing.push_back(s["seed"].get<int>());
+    }
+    std::sort(failing.begin(), failing.end());
+    ASSERT_FALSE(failing.empty()) << bug;
+    std::vector<int> gaps;
+    for (std::size_t i = 0; i < failing.size(); ++i) {
+      gaps.push_back(failing[i] - (i == 0 ? 0 : failing[i - 1]));
+    }
+    std::sort(gaps.begin(), gaps.end());
+    EXPECT_LE(gaps[gaps.size() / 2], 10) << bug;
+    fs::remove_all(out);
+  }
 }
 
 TEST(ShardLongSweep, Rebalance1000Seeds) {
