@@ -4,6 +4,7 @@
 #include "compose/echo/echo.h"
 #include "compose/events/events.h"
 #include "compose/saga/saga.h"
+#include "compose/shard/shard.h"
 #include "compose/sync/sync.h"
 
 namespace fl::compose {
@@ -16,6 +17,7 @@ void register_all() {
   register_saga();
   register_sync();
   register_events();
+  register_shard();
 }
 
 }  // namespace fl::compose

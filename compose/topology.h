@@ -28,11 +28,20 @@ struct StoreTopology {
   bool redis = false;
   std::string redis_persistence = "always";  // off | everysec | always
   bool kafka = false;
+  // Independent PostgreSQL servers for a sharded system: "shard1".."shardN" (each a primary of
+  // its own, no replicas), reached through ShardSessions by nodes and clients. 0: none.
+  int pg_shards = 0;
   // Deliberately broken modes of the simulated stores (simulation only; "" = correct):
   // pg_bug "serializable-without-validation" | "replica-reads-as-primary" (sim/pg/pg_cluster.h),
   // kafka_bug "commit-before-processing" (sim/kafka/sim_event_log.h).
   std::string pg_bug;
   std::string kafka_bug;
+};
+
+// One node incarnation's (or client's) sessions to the shard servers, shard1 first. The stores
+// outlive the incarnation; a service copies the pointers when it starts.
+struct ShardSessions {
+  std::vector<io::SqlStore*> stores;
 };
 
 // A node of a system under test (e.g. the saga orchestrator). `main` runs at every start of the
@@ -48,6 +57,9 @@ struct ServiceNode {
   // A local disk of its own (io::LocalStore, Env::local) that survives its crashes: simulation
   // only (a node with one has no process form), for nodes such as offline-first devices.
   bool local = false;
+  // Nodes of a sharded system: before each start of the node the runtime puts the new
+  // incarnation's sessions to the shard servers here (simulation only; see ShardSessions).
+  std::shared_ptr<ShardSessions> shards;                  // null: none
   std::vector<std::string> process_args;                  // e.g. {"serve", "inventory"}
   std::vector<std::pair<std::string, int>> kafka_topics;  // real mode creates them first
 };
@@ -62,12 +74,20 @@ struct SystemCheck {
       judge;
 };
 
+// What clients' Env::sql becomes when a system sits between them and the stores (a shard router
+// the clients link, as Vitess' vtgate or a smart driver): called once per client slot with the
+// client's Env (sql: its session to the primary "pg1") and its sessions to the shard servers;
+// the returned store replaces env.sql for the workload, which thus runs unchanged through it.
+using ClientSqlFactory = std::function<std::shared_ptr<io::SqlStore>(
+    io::Env& client_env, const std::vector<io::SqlStore*>& shards)>;
+
 struct Topology {
   StoreTopology stores;
   std::vector<ServiceNode> services;
   std::vector<SystemCheck> checks;
   // The system's lanes in the run report (compose/timeline.h), recorded in simulation.
   std::vector<std::shared_ptr<TimelineLog>> timelines;
+  ClientSqlFactory client_sql;  // empty: clients use the primary directly
 };
 
 constexpr std::size_t kMaxServiceNodes = 64;

@@ -115,7 +115,8 @@ class ProbedLocal final : public io::LocalStoreWrapper {
 
 }  // namespace
 
-ProbedStores probe_stores(io::Env& env, ProbeHook hook, std::function<void()> crash) {
+ProbedStores probe_stores(io::Env& env, ProbeHook hook, std::function<void()> crash,
+                          std::vector<io::SqlStore*>* shards) {
   FL_ASSERT(hook != nullptr && crash != nullptr);
   auto step = std::make_shared<const Step>(Step{std::move(hook), std::move(crash), &env.tasks});
   ProbedStores out;
@@ -123,6 +124,10 @@ ProbedStores probe_stores(io::Env& env, ProbeHook hook, std::function<void()> cr
   if (env.events != nullptr) out.events = std::make_unique<ProbedEvents>(env.events, step);
   if (env.cache != nullptr) out.cache = std::make_unique<ProbedCache>(env.cache, step);
   if (env.local != nullptr) out.local = std::make_unique<ProbedLocal>(env.local, step);
+  for (std::size_t i = 0; shards != nullptr && i < shards->size(); ++i) {
+    out.shards.push_back(std::make_unique<ProbedSql>((*shards)[i], step));
+    (*shards)[i] = out.shards.back().get();
+  }
   if (out.sql) env.sql = out.sql.get();
   if (out.events) env.events = out.events.get();
   if (out.cache) env.cache = out.cache.get();

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "system/io/env.h"
 
@@ -27,10 +28,13 @@ struct ProbedStores {
   std::unique_ptr<io::KvCache> cache;
   std::unique_ptr<io::EventLog> events;
   std::unique_ptr<io::LocalStore> local;
+  std::vector<std::unique_ptr<io::SqlStore>> shards;  // the shard sessions' probes
 };
 
-// Wraps every store `env` has and points `env` at the wrappers. `crash` crashes the node (the
+// Wraps every store `env` has and points `env` at the wrappers, and likewise each of `shards`
+// (a node's sessions to shard servers) when given. `crash` crashes the node (the
 // runtime's kill); afterwards the probe yields on env.tasks so the caller unwinds.
-ProbedStores probe_stores(io::Env& env, ProbeHook hook, std::function<void()> crash);
+ProbedStores probe_stores(io::Env& env, ProbeHook hook, std::function<void()> crash,
+                          std::vector<io::SqlStore*>* shards = nullptr);
 
 }  // namespace fl::harness

@@ -122,6 +122,9 @@ std::string RealRuntime::check_topology() const {
   if (st.pg_synchronous_replication && st.pg_servers != 2) {
     return "topology.pg_synchronous_replication: needs pg_servers = 2";
   }
+  if (st.pg_shards != 0 || topology_.client_sql) {
+    return "topology.pg_shards: real mode has no shard servers yet (simulation only)";
+  }
   const std::string& p = st.redis_persistence;
   if (p != "off" && p != "everysec" && p != "always") {
     return "topology.redis_persistence: expected \"off\", \"everysec\" or \"always\"";

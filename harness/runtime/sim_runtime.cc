@@ -23,6 +23,9 @@ struct Sessions {
   std::unique_ptr<sim::redis::SimKvCache> cache;
   std::unique_ptr<sim::kafka::SimEventLog> events;
   std::unique_ptr<sim::SimLocalStore> local;
+  std::vector<std::unique_ptr<sim::pg::SimSqlStore>> shards;  // one per shard server
+  std::vector<io::SqlStore*> shard_stores;                    // (probed) shard sessions
+  std::shared_ptr<io::SqlStore> client_sql;                   // Topology::client_sql's store
   ProbedStores probes;
 };
 
@@ -55,6 +58,15 @@ class SimRuntime final : public Runtime {
         targets_.push_back(pg_->add_server("pg" + std::to_string(i)));
       }
     }
+    if (st.pg_shards < 0 || st.pg_shards > kMaxShardServers) {
+      return "topology.pg_shards: expected 0..8";
+    }
+    for (int i = 1; i <= st.pg_shards; ++i) {
+      sim::pg::PgOptions pg;
+      pg.synchronous_commit = st.pg_synchronous_commit;
+      shards_.push_back(std::make_unique<sim::pg::PgCluster>(&sim_, pg));
+      targets_.push_back(shards_.back()->add_server("shard" + std::to_string(i)));
+    }
     if (st.redis) {
       sim::redis::RedisOptions ro;
       const std::string& p = st.redis_persistence;
@@ -85,6 +97,7 @@ class SimRuntime final : public Runtime {
     for (int t : targets_) names.push_back(sim_.node_name(t));
     faults_ = std::make_unique<sim::SimFaultPort>(sim_, names);
     if (pg_) sim::add_store_nodes(*faults_, *pg_);
+    for (auto& shard : shards_) sim::add_store_nodes(*faults_, *shard);
     if (redis_) sim::add_store_nodes(*faults_, *redis_);
     if (kafka_) sim::add_store_nodes(*faults_, *kafka_);
     return "";
@@ -105,7 +118,7 @@ class SimRuntime final : public Runtime {
     auto slot = std::make_unique<ClientSlot>(
         *harness_env_, sim_.random().fork("client").fork(static_cast<std::uint64_t>(client)));
     slot->sessions = sessions(sim::Simulator::kHarnessNode, slot->random, true, true, true,
-                              "client-" + std::to_string(client), &slot->env.clock);
+                              "client-" + std::to_string(client), &slot->env.clock, true);
     slot->env.sql = slot->sessions.sql.get();
     slot->env.cache = slot->sessions.cache.get();
     slot->env.events = slot->sessions.events.get();
@@ -114,6 +127,11 @@ class SimRuntime final : public Runtime {
     slot->sessions.local = std::make_unique<sim::SimLocalStore>(
         &sim_, &disks_.disk("client-" + std::to_string(client)));
     slot->env.local = slot->sessions.local.get();
+    if (topology_.client_sql) {
+      slot->sessions.client_sql = topology_.client_sql(slot->env, slot->sessions.shard_stores);
+      FL_ASSERT(slot->sessions.client_sql != nullptr);
+      slot->env.sql = slot->sessions.client_sql.get();
+    }
     io::Env& env = slot->env;
     clients_.emplace(client, std::move(slot));
     return env;
@@ -160,9 +178,14 @@ class SimRuntime final : public Runtime {
   }
 
   Sessions sessions(int node, io::Random& random, bool sql, bool cache, bool events,
-                    const std::string& member, io::Clock* clock) {
+                    const std::string& member, io::Clock* clock, bool shards) {
     Sessions s;
     if (sql && pg_) s.sql = std::make_unique<sim::pg::SimSqlStore>(pg_.get(), node, random.fork(1));
+    for (std::size_t i = 0; shards && i < shards_.size(); ++i) {
+      s.shards.push_back(std::make_unique<sim::pg::SimSqlStore>(
+          shards_[i].get(), node, random.fork(4).fork(static_cast<std::uint64_t>(i))));
+      s.shard_stores.push_back(s.shards.back().get());
+    }
     if (cache && redis_) {
       s.cache = std::make_unique<sim::redis::SimKvCache>(redis_.get(), node, random.fork(2));
     }
@@ -175,8 +198,9 @@ class SimRuntime final : public Runtime {
 
   std::shared_ptr<void> attach(int node, io::Env& env, const ServiceNode& service,
                                const std::string& name) {
-    auto owned = std::make_shared<Sessions>(
-        sessions(node, env.random, service.sql, service.cache, service.events, name, &env.clock));
+    auto owned = std::make_shared<Sessions>(sessions(node, env.random, service.sql, service.cache,
+                                                     service.events, name, &env.clock,
+                                                     service.shards != nullptr));
     env.sql = owned->sql.get();
     env.cache = owned->cache.get();
     env.events = owned->events.get();
@@ -187,8 +211,9 @@ class SimRuntime final : public Runtime {
     if (options_.durable_step_hook) {
       owned->probes = probe_stores(
           env, [this, name](const char* kind) { return options_.durable_step_hook(name, kind); },
-          [this, name] { crash_and_restart_later(name); });
+          [this, name] { crash_and_restart_later(name); }, &owned->shard_stores);
     }
+    if (service.shards) service.shards->stores = owned->shard_stores;
     return owned;
   }
 
@@ -207,7 +232,9 @@ class SimRuntime final : public Runtime {
   RuntimeOptions options_;
   Topology topology_;
   sim::Simulator sim_;
+  static constexpr int kMaxShardServers = 8;
   std::unique_ptr<sim::pg::PgCluster> pg_;
+  std::vector<std::unique_ptr<sim::pg::PgCluster>> shards_;  // "shard1".., one server each
   std::unique_ptr<sim::redis::RedisServer> redis_;
   std::unique_ptr<sim::kafka::KafkaBroker> kafka_;
   sim::SimLocalDisks disks_;  // nodes' local disks: a crash keeps them
