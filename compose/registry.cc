@@ -1,6 +1,7 @@
 // The one list of system compositions (registry.h). Adding a system: one line below.
 #include "compose/registry.h"
 
+#include "compose/dr/dr.h"
 #include "compose/echo/echo.h"
 #include "compose/events/events.h"
 #include "compose/saga/saga.h"
@@ -16,6 +17,7 @@ void register_all() {
   register_saga();
   register_sync();
   register_events();
+  register_dr();
 }
 
 }  // namespace fl::compose

@@ -26,6 +26,7 @@ struct StoreTopology {
   bool redis = false;
   std::string redis_persistence = "always";  // off | everysec | always
   bool kafka = false;
+  bool coord = false;  // a coordination store (etcd; simulation only for now)
   // Deliberately broken modes of the simulated stores (simulation only; "" = correct):
   // pg_bug "serializable-without-validation" | "replica-reads-as-primary" (sim/pg/pg_cluster.h),
   // kafka_bug "commit-before-processing" (sim/kafka/sim_event_log.h).
@@ -46,7 +47,8 @@ struct ServiceNode {
   // A local disk of its own (io::LocalStore, Env::local) that survives its crashes: simulation
   // only (a node with one has no process form), for nodes such as offline-first devices.
   bool local = false;
-  std::vector<std::string> process_args;                  // e.g. {"serve", "inventory"}
+  bool coord = false;                     // a session on the coordination store (Env::coord)
+  std::vector<std::string> process_args;  // e.g. {"serve", "inventory"}
   std::vector<std::pair<std::string, int>> kafka_topics;  // real mode creates them first
 };
 
