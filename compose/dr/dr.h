@@ -17,7 +17,7 @@ inline std::string dr_node_name(int i) { return "db" + std::to_string(i); }
 struct DrCheckConfig {
   bool synchronous = true;
   std::int64_t maximum_lag_on_failover = 10;
-  std::int64_t lease_window_ns = 0;  // ttl + loop_wait: what async mode may lose beyond the lag
+  std::int64_t lease_window_ns = 0;  // ttl: what async mode may lose beyond the lag (Patroni)
   std::int64_t rto_target_ns = 0;
 };
 

@@ -97,7 +97,7 @@ std::string build(const nlohmann::json& options, Topology* topology) {
   DrCheckConfig check;
   check.synchronous = config.synchronous;
   check.maximum_lag_on_failover = config.maximum_lag_on_failover;
-  check.lease_window_ns = config.ttl_s * io::kNsPerSec + config.loop_wait_ms * io::kNsPerMs;
+  check.lease_window_ns = config.ttl_s * io::kNsPerSec;
   check.rto_target_ns = o["rto_target_ms"].get<std::int64_t>() * io::kNsPerMs;
   topology->checks.push_back({"dr", [check](const history::History& h, const std::string&) {
                                 return judge_dr(h, check);

@@ -116,7 +116,11 @@ void FailoverManager::lead(const View& v) {
   }
   if (db_.role() != Role::kPrimary) return;
   db_.renew(sent + renewed.value() * io::kNsPerSec * kLeaseSafetyNum / kLeaseSafetyDen);
-  (void)coord_.put_if(keys_.optime, std::to_string(db_.last_lsn()), v.optime_rev, 0);
+  // In synchronous mode without a standby nothing is acknowledged, so the optime published at
+  // promotion still bounds what was: raising it would make every replica ineligible for good.
+  if (!config_.synchronous || !db_.sync_standby().empty()) {
+    (void)coord_.put_if(keys_.optime, std::to_string(db_.last_lsn()), v.optime_rev, 0);
+  }
   if (config_.synchronous) manage_sync_standby(v);
 }
 
@@ -146,8 +150,14 @@ void FailoverManager::try_acquire(const View& v) {
   auto bumped = coord_.put_if(keys_.timeline, std::to_string(timeline), v.timeline_rev, 0);
   bool ok = bumped.is_ok() && bumped.value().succeeded;
   if (ok && config_.synchronous) {
+    // No standby yet: until one is published, only a node holding everything this one holds
+    // (optime) may take over, since everything acknowledged so far is here.
     auto cleared = coord_.put_if(keys_.sync, "", v.sync ? v.sync_rev : 0, 0);
     ok = cleared.is_ok() && cleared.value().succeeded;
+    if (ok) {
+      auto bound = coord_.put_if(keys_.optime, std::to_string(db_.last_lsn()), v.optime_rev, 0);
+      ok = bound.is_ok() && bound.value().succeeded;
+    }
   }
   if (!ok) {
     (void)coord_.revoke_lease(lease_);
