@@ -1,6 +1,7 @@
 // The one list of system compositions (registry.h). Adding a system: one line below.
 #include "compose/registry.h"
 
+#include "compose/dr/dr.h"
 #include "compose/echo/echo.h"
 #include "compose/events/events.h"
 #include "compose/saga/saga.h"
@@ -18,6 +19,7 @@ void register_all() {
   register_sync();
   register_events();
   register_shard();
+  register_dr();
 }
 
 }  // namespace fl::compose

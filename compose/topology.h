@@ -31,6 +31,7 @@ struct StoreTopology {
   // Independent PostgreSQL servers for a sharded system: "shard1".."shardN" (each a primary of
   // its own, no replicas), reached through ShardSessions by nodes and clients. 0: none.
   int pg_shards = 0;
+  bool coord = false;  // a coordination store (etcd; simulation only for now)
   // Deliberately broken modes of the simulated stores (simulation only; "" = correct):
   // pg_bug "serializable-without-validation" | "replica-reads-as-primary" (sim/pg/pg_cluster.h),
   // kafka_bug "commit-before-processing" (sim/kafka/sim_event_log.h).
@@ -60,7 +61,8 @@ struct ServiceNode {
   // Nodes of a sharded system: before each start of the node the runtime puts the new
   // incarnation's sessions to the shard servers here (simulation only; see ShardSessions).
   std::shared_ptr<ShardSessions> shards;                  // null: none
-  std::vector<std::string> process_args;                  // e.g. {"serve", "inventory"}
+  bool coord = false;  // a session on the coordination store (Env::coord)
+  std::vector<std::string> process_args;  // e.g. {"serve", "inventory"}
   std::vector<std::pair<std::string, int>> kafka_topics;  // real mode creates them first
 };
 

@@ -121,6 +121,7 @@ const std::vector<OptionSpec>& topology_specs() {
        {"off", "everysec", "always"},
        "AOF fsync policy"},
       {"kafka", Kind::kBool, false, 0, 0, {}, "a Kafka cluster"},
+      {"coord", Kind::kBool, false, 0, 0, {}, "a coordination store (etcd; simulation)"},
       {"system", Kind::kString, "stores", 0, 0, {}, "the system under test"},
       {"system_options", Kind::kTable, nlohmann::json::object(), 0, 0, {}, "the system's"},
       {"pg_bug",
@@ -202,6 +203,7 @@ std::string read_topology(const nlohmann::json& table, ScenarioSpec* s) {
   s->stores.redis = t["redis"].get<bool>();
   s->stores.redis_persistence = t["redis_persistence"].get<std::string>();
   s->stores.kafka = t["kafka"].get<bool>();
+  s->stores.coord = t["coord"].get<bool>();
   s->stores.pg_bug = t["pg_bug"].get<std::string>();
   s->stores.kafka_bug = t["kafka_bug"].get<std::string>();
   s->system = t["system"].get<std::string>();

@@ -8,7 +8,7 @@
 //   heal_s = 10                           # heal phase: faults stop, the workload goes on and must
 //                                         # complete operations (liveness), then final reads
 //   [topology]  pg_servers = 1, pg_synchronous_commit = true, pg_synchronous_replication = false,
-//               redis = false, redis_persistence = "always", kafka = false,
+//               redis = false, redis_persistence = "always", kafka = false, coord = false,
 //               system = "stores", system_options = { ... }
 //   [[workload]] name = "register", then the workload's options (workloads/workload.h)
 //   [[nemesis]]  name = "partition-halves", then the nemesis' options (nemeses/nemesis.h)

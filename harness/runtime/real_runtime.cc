@@ -129,6 +129,10 @@ std::string RealRuntime::check_topology() const {
   if (p != "off" && p != "everysec" && p != "always") {
     return "topology.redis_persistence: expected \"off\", \"everysec\" or \"always\"";
   }
+  if (st.coord) {
+    return "topology.coord: real mode has no coordination store yet (the etcd client exists, "
+           "real/etcd_coord_store.h, but the runtime does not start etcd): run --mode sim";
+  }
   for (const ServiceNode& node : topology_.services) {
     if (node.process_args.empty()) {
       return "topology.system: service node '" + node.name +

@@ -6,6 +6,7 @@
 
 #include "harness/durable_probes.h"
 #include "harness/runtime.h"
+#include "sim/coord/sim_coord.h"
 #include "sim/kafka/sim_event_log.h"
 #include "sim/local_disk.h"
 #include "sim/pg/sim_sql_store.h"
@@ -26,6 +27,7 @@ struct Sessions {
   std::vector<std::unique_ptr<sim::pg::SimSqlStore>> shards;  // one per shard server
   std::vector<io::SqlStore*> shard_stores;                    // (probed) shard sessions
   std::shared_ptr<io::SqlStore> client_sql;                   // Topology::client_sql's store
+  std::unique_ptr<sim::coord::SimCoordStore> coord;
   ProbedStores probes;
 };
 
@@ -85,6 +87,10 @@ class SimRuntime final : public Runtime {
       kafka_ = std::make_unique<sim::kafka::KafkaBroker>(&sim_, "kafka", ko);
       targets_.push_back(kafka_->node());
     }
+    if (st.coord) {
+      coord_ = std::make_unique<sim::coord::CoordServer>(&sim_, "etcd", sim::coord::CoordOptions{});
+      targets_.push_back(coord_->node());
+    }
     for (const ServiceNode& service : topology_.services) {
       if (sim_.find_node(service.name) >= 0) return "duplicate node name '" + service.name + "'";
       const int node = sim_.add_node(service.name, service.main);
@@ -100,6 +106,7 @@ class SimRuntime final : public Runtime {
     for (auto& shard : shards_) sim::add_store_nodes(*faults_, *shard);
     if (redis_) sim::add_store_nodes(*faults_, *redis_);
     if (kafka_) sim::add_store_nodes(*faults_, *kafka_);
+    if (coord_) faults_->add_store_node("etcd");  // every acknowledged write is durable
     return "";
   }
 
@@ -122,6 +129,11 @@ class SimRuntime final : public Runtime {
     slot->env.sql = slot->sessions.sql.get();
     slot->env.cache = slot->sessions.cache.get();
     slot->env.events = slot->sessions.events.get();
+    if (coord_) {
+      slot->sessions.coord = std::make_unique<sim::coord::SimCoordStore>(
+          coord_.get(), sim::Simulator::kHarnessNode, slot->random.fork(4));
+      slot->env.coord = slot->sessions.coord.get();
+    }
     // The harness never crashes, so a client's disk is a plain simulated one (devices that the
     // workload plays itself keep their local replicas there).
     slot->sessions.local = std::make_unique<sim::SimLocalStore>(
@@ -204,6 +216,11 @@ class SimRuntime final : public Runtime {
     env.sql = owned->sql.get();
     env.cache = owned->cache.get();
     env.events = owned->events.get();
+    if (service.coord && coord_) {
+      owned->coord =
+          std::make_unique<sim::coord::SimCoordStore>(coord_.get(), node, env.random.fork(4));
+      env.coord = owned->coord.get();
+    }
     if (service.local) {
       owned->local = std::make_unique<sim::SimLocalStore>(&sim_, &disks_.disk(name));
       env.local = owned->local.get();
@@ -237,6 +254,7 @@ class SimRuntime final : public Runtime {
   std::vector<std::unique_ptr<sim::pg::PgCluster>> shards_;  // "shard1".., one server each
   std::unique_ptr<sim::redis::RedisServer> redis_;
   std::unique_ptr<sim::kafka::KafkaBroker> kafka_;
+  std::unique_ptr<sim::coord::CoordServer> coord_;
   sim::SimLocalDisks disks_;  // nodes' local disks: a crash keeps them
   std::vector<int> targets_;
   std::unique_ptr<sim::SimFaultPort> faults_;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "system/io/clock.h"
+#include "system/io/coord_store.h"
 #include "system/io/event_log.h"
 #include "system/io/kv_cache.h"
 #include "system/io/local_store.h"
@@ -24,6 +25,7 @@ struct Env {
   KvCache* cache = nullptr;
   EventLog* events = nullptr;
   LocalStore* local = nullptr;  // the node's own disk (local_store.h), where it has one
+  CoordStore* coord = nullptr;  // the coordination store (coord_store.h: etcd), where used
 };
 
 }  // namespace fl::io
