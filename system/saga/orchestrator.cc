@@ -55,6 +55,7 @@ io::Status Orchestrator::run() {
 }
 
 io::Status Orchestrator::recover() {
+  const std::int64_t began_ns = env_.clock.monotonic_ns();
   io::Status status = for_each_unfinished([this](const SagaRecord& record) {
     // Resume: the first resend comes soon; its outcome decides resume or compensate.
     armed_[record.view.saga_id] = {record.view.version,
@@ -66,6 +67,7 @@ io::Status Orchestrator::recover() {
                               "more than " + std::to_string(kMaxActiveSagas) +
                                   " unfinished sagas to recover (kMaxActiveSagas)");
   }
+  stats_.recovery_ns = env_.clock.monotonic_ns() - began_ns;
   return status;
 }
 

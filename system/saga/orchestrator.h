@@ -105,6 +105,7 @@ struct OrchestratorStats {
   std::uint64_t started = 0, completed = 0, compensated = 0, failed = 0;
   std::uint64_t replies_applied = 0, replies_duplicate = 0, replies_stale = 0;
   std::uint64_t timeouts = 0, indeterminate_commits = 0, recovered = 0;
+  std::int64_t recovery_ns = 0;  // how long the last recover() took (monotonic clock)
 };
 
 class Orchestrator {

@@ -170,6 +170,13 @@ void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator) {
         out->push_back({{{"state", "timeouts"}}, static_cast<double>(s.timeouts)});
         return true;
       });
+  metrics.add_gauge("faultline_saga_recovery_seconds",
+                    "How long the last start-up's recovery of unfinished sagas took.",
+                    [&orchestrator](std::vector<GaugeSample>* out) {
+                      out->push_back({{}, static_cast<double>(orchestrator.stats().recovery_ns) /
+                                              static_cast<double>(io::kNsPerSec)});
+                      return true;
+                    });
   metrics.add_gauge(
       "faultline_sagas_unfinished",
       "Unfinished sagas by state, counted through the status index (at most 100000 each).",

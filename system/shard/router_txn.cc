@@ -221,7 +221,13 @@ io::Result<std::vector<io::Row>> RouterTxn::scan(const std::string& table,
   }
   auto schema = router_.schema_of(table);
   if (!schema.is_ok()) return fail(schema.status());
+  if (std::string why = io::validate_scan(schema.value(), spec); !why.empty()) {
+    return fail(io::Status::failed(io::ErrorKind::kInvalidArgument, why));
+  }
   fanout_ = true;
+  // Merged in the scan's order: the primary key's, or the index's (io::order_columns).
+  const std::vector<std::size_t> order = io::order_columns(
+      schema.value(), spec.index.empty() ? nullptr : io::find_index(schema.value(), spec.index));
   std::vector<std::pair<io::Key, io::Row>> merged;
   for (int s = 0; s < router_.shard_count(); ++s) {
     if (map_.owned_by(s).empty()) continue;
@@ -229,7 +235,7 @@ io::Result<std::vector<io::Row>> RouterTxn::scan(const std::string& table,
     if (!rows.is_ok()) return rows.status();
     if (io::Status st = check_owned_fences(s); !st.is_ok()) return st;
     for (io::Row& row : rows.value()) {
-      io::Key key = io::key_of(schema.value(), row);
+      io::Key key = io::order_key(order, row);
       merged.emplace_back(std::move(key), std::move(row));
     }
   }
@@ -284,20 +290,22 @@ io::Result<std::vector<io::Row>> RouterTxn::scan_owned(int shard, const io::Tabl
   }
   std::vector<io::Row> out;
   io::ScanSpec page = spec;
-  std::optional<io::Key> skip;  // ascending pages restart at the last key (inclusive bound)
+  const std::vector<std::size_t> order = io::order_columns(
+      schema, spec.index.empty() ? nullptr : io::find_index(schema, spec.index));
+  std::optional<io::Key> skip;  // ascending pages restart at the last tuple (inclusive bound)
   for (std::size_t i = 0; i < kMaxFanoutPages; ++i) {
     auto rows = tx->scan(schema.name, page);
     if (!rows.is_ok()) return fail(rows.status());
     for (const io::Row& row : rows.value()) {
       io::Key key = io::key_of(schema, row);
-      if (skip && key == *skip) continue;
+      if (skip && io::order_key(order, row) == *skip) continue;
       const int v = vnode_of(key, map_.vnode_count());
       if (map_.vnodes[static_cast<std::size_t>(v)].shard != shard) continue;
       out.push_back(row);
       if (out.size() >= spec.limit) return out;
     }
     if (rows.value().size() < page.limit) return out;
-    io::Key last = io::key_of(schema, rows.value().back());
+    io::Key last = io::order_key(order, rows.value().back());
     if (spec.descending) {
       page.until = last;
     } else {

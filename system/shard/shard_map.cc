@@ -113,6 +113,10 @@ std::string encode_schema(const io::TableSchema& schema) {
   }
   out << "k";
   for (std::size_t k : schema.primary_key) out << " " << k;
+  for (const io::IndexSchema& index : schema.indexes) {
+    out << "\nx " << index.name;
+    for (std::size_t c : index.columns) out << " " << c;
+  }
   return out.str();
 }
 
@@ -139,6 +143,14 @@ std::optional<io::TableSchema> decode_schema(const std::string& text) {
     } else if (tag == "k") {
       std::size_t index = 0;
       while (fields >> index) schema.primary_key.push_back(index);
+    } else if (tag == "x") {  // a secondary index: name, then its columns
+      io::IndexSchema index;
+      std::size_t column = 0;
+      if (!(fields >> index.name) || schema.indexes.size() >= io::kMaxIndexes) return std::nullopt;
+      while (fields >> column && index.columns.size() <= io::kMaxIndexColumns) {
+        index.columns.push_back(column);
+      }
+      schema.indexes.push_back(std::move(index));
     } else {
       return std::nullopt;
     }

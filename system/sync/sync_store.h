@@ -70,7 +70,7 @@ struct MergeOutcome {
   std::int64_t seq = 0;
   // Not joined, and why: the entity has another type (kConstraint) or the join would break a
   // state limit (kInvalidArgument). The transaction is still usable.
-  std::string refused;
+  std::string refused = {};
   io::ErrorKind refused_kind = io::ErrorKind::kNone;
   io::Status refusal() const {
     return refused.empty() ? io::Status::ok() : io::Status::failed(refused_kind, refused);

@@ -19,7 +19,7 @@ struct SampleOptions {
   std::int64_t duration_ns = 20'000'000'000;
   std::uint64_t seed = 7;
   bool with_checks = true;
-  std::string hostile_value;  // if set, one op's value and one problem carry this text
+  std::string hostile_value = {};  // if set, one op's value and one problem carry this text
   // results.json "lanes" as compose::TimelineLog writes them: group "sagas" with kSampleLanes
   // lanes (bars ok / fail / compensated, a marker each); a problem names lane "saga-2".
   bool with_lanes = false;
