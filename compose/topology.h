@@ -60,8 +60,8 @@ struct ServiceNode {
   bool local = false;
   // Nodes of a sharded system: before each start of the node the runtime puts the new
   // incarnation's sessions to the shard servers here (simulation only; see ShardSessions).
-  std::shared_ptr<ShardSessions> shards;                  // null: none
-  bool coord = false;  // a session on the coordination store (Env::coord)
+  std::shared_ptr<ShardSessions> shards;  // null: none
+  bool coord = false;                     // a session on the coordination store (Env::coord)
   std::vector<std::string> process_args;  // e.g. {"serve", "inventory"}
   std::vector<std::pair<std::string, int>> kafka_topics;  // real mode creates them first
 };

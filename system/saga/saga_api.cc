@@ -173,8 +173,9 @@ void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator) {
   metrics.add_gauge("faultline_saga_recovery_seconds",
                     "How long the last start-up's recovery of unfinished sagas took.",
                     [&orchestrator](std::vector<GaugeSample>* out) {
-                      out->push_back({{}, static_cast<double>(orchestrator.stats().recovery_ns) /
-                                              static_cast<double>(io::kNsPerSec)});
+                      out->push_back({{},
+                                      static_cast<double>(orchestrator.stats().recovery_ns) /
+                                          static_cast<double>(io::kNsPerSec)});
                       return true;
                     });
   metrics.add_gauge(

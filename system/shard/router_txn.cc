@@ -290,8 +290,8 @@ io::Result<std::vector<io::Row>> RouterTxn::scan_owned(int shard, const io::Tabl
   }
   std::vector<io::Row> out;
   io::ScanSpec page = spec;
-  const std::vector<std::size_t> order = io::order_columns(
-      schema, spec.index.empty() ? nullptr : io::find_index(schema, spec.index));
+  const std::vector<std::size_t> order =
+      io::order_columns(schema, spec.index.empty() ? nullptr : io::find_index(schema, spec.index));
   std::optional<io::Key> skip;  // ascending pages restart at the last tuple (inclusive bound)
   for (std::size_t i = 0; i < kMaxFanoutPages; ++i) {
     auto rows = tx->scan(schema.name, page);
