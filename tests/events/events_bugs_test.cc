@@ -19,7 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 
 using fl::test::Ran;
-using fl::test::read_json;
 
 Ran faultline(const std::string& args) { return fl::test::run_binary(FAULTLINE_BIN, args); }
 
@@ -37,14 +36,7 @@ class EventsBugs : public ::testing::TestWithParam<const char*> {
                             seeds + " --jobs 2 --out " + out);
     EXPECT_EQ(r.code, 1) << "the broken system must fail within seeds " << seeds << "\n"
                          << r.output;
-    std::vector<int> failing;
-    const nlohmann::json s = read_json(fs::path(out) / "sweep.json");
-    for (const auto& x : s.value("seeds", nlohmann::json::array())) {
-      if (x["result"] != "fail") continue;
-      if (failing.empty()) *first_dir = (fs::path(out) / x["dir"].get<std::string>()).string();
-      failing.push_back(x["seed"].get<int>());
-    }
-    return failing;
+    return fl::test::failing_seeds(out, first_dir);
   }
   fs::path dir;
 };

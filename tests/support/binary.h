@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace fl::test {
 
@@ -71,6 +72,19 @@ inline void expect_shrunk(const std::string& binary, const std::string& failing_
   const nlohmann::json smallest =
       read_json(std::filesystem::path(shrink["run_dir"].get<std::string>()) / "results.json");
   EXPECT_EQ(smallest.value("result", ""), "fail");
+}
+
+// The failing seeds recorded in the sweep.json of the sweep written to `out`, in its order; the
+// run directory of the first goes to *first_dir (left as it was when none failed).
+inline std::vector<int> failing_seeds(const std::filesystem::path& out, std::string* first_dir) {
+  std::vector<int> failing;
+  const nlohmann::json s = read_json(out / "sweep.json");
+  for (const auto& x : s.value("seeds", nlohmann::json::array())) {
+    if (x["result"] != "fail") continue;
+    if (failing.empty()) *first_dir = (out / x["dir"].get<std::string>()).string();
+    failing.push_back(x["seed"].get<int>());
+  }
+  return failing;
 }
 
 }  // namespace fl::test
