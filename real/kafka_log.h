@@ -66,6 +66,8 @@ class KafkaLog final : public io::EventLog {
 
  private:
   io::Result<rd_kafka_t*> producer();
+  // CreateTopics (or options_.create_topic_via); create_topic adds the producer's metadata.
+  io::Status create_topic_once(const std::string& topic, int partitions);
   void close_consumer();
 
   KafkaOptions options_;

@@ -122,6 +122,28 @@ void check_money_and_notes(const SagaCheckInput& in, Problems* p) {
   }
 }
 
+void check_api_reads(const SagaCheckInput& in, Problems* p) {
+  std::map<std::string, const saga::SagaView*> by_id;
+  for (const auto& s : in.final_state.sagas) by_id[s.saga_id] = &s;
+  for (const auto& [id, read] : in.api_reads) {
+    auto it = by_id.find(id);
+    const std::string said = read.http_status == 200
+                                 ? read.status + " (version " + std::to_string(read.version) + ")"
+                                 : "HTTP " + std::to_string(read.http_status);
+    if (it == by_id.end()) {
+      if (read.http_status != 404)
+        p->add("GET of saga " + id + " says " + said + "; it does not exist");
+      continue;
+    }
+    const saga::SagaView& s = *it->second;
+    if (read.http_status != 200 || read.status != to_string(s.status) ||
+        read.version != s.version) {
+      p->add("GET of saga " + id + " says " + said + "; the store says " + to_string(s.status) +
+             " (version " + std::to_string(s.version) + ")");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> check_saga_orders(const SagaCheckInput& in) {
@@ -134,6 +156,7 @@ std::vector<std::string> check_saga_orders(const SagaCheckInput& in) {
   }
   check_stock(in, by_reservation, &p);
   check_money_and_notes(in, &p);
+  check_api_reads(in, &p);
   return p.list;
 }
 

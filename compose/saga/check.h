@@ -11,7 +11,10 @@
 //  - money: each completed order was charged exactly once (one +amount ledger entry, net =
 //    amount); each compensated order nets zero; no money moved for an order without a saga;
 //  - notifications: at most one per (order, event); exactly one for a completed order, none for
-//    a compensated one.
+//    a compensated one;
+//  - reads: what GET /api/v1/sagas/{id} answered after the heal (through the orchestrator's
+//    Redis cache where it has the saga) is the saga's final state in the store: same status and
+//    version, and 404 only for a saga the store does not have.
 #pragma once
 
 #include <cstdint>
@@ -36,10 +39,18 @@ struct SagaClientRecord {
   std::string attempts;  // what each attempt returned, for the problem report
 };
 
+// What GET /api/v1/sagas/{id} answered after the heal: 200 with a status and version, or 404.
+struct SagaApiRead {
+  int http_status = 0;
+  std::string status;
+  std::int64_t version = 0;
+};
+
 struct SagaCheckInput {
   std::map<std::string, std::int64_t> initial_stock;
   std::vector<SagaClientRecord> records;
   SagaFinalState final_state;
+  std::map<std::string, SagaApiRead> api_reads;  // by saga id; reads that failed are left out
 };
 
 constexpr std::size_t kMaxSagaProblems = 50;

@@ -42,7 +42,8 @@ std::vector<ServiceOption> orchestrator_options() {
         "none",
         0,
         0,
-        {"none", "no-inbox-dedup", "outbox-outside-txn", "compensate-unchecked"},
+        {"none", "no-inbox-dedup", "outbox-outside-txn", "compensate-unchecked",
+         "cache-before-commit"},
         "a known-bug switch (docs/known-bugs.md)"},
        "",
        /*simulation_only=*/true},
@@ -69,6 +70,7 @@ io::Result<std::shared_ptr<void>> start_orchestrator(ServiceContext& c) {
   o.bug_no_inbox_dedup = bug == "no-inbox-dedup";
   o.bug_publish_outside_txn = bug == "outbox-outside-txn";
   o.bug_compensate_unchecked = bug == "compensate-unchecked";
+  o.bug_cache_before_commit = bug == "cache-before-commit";
   if (const auto* lanes = std::any_cast<std::shared_ptr<TimelineLog>>(&c.run_state)) {
     o.on_committed = saga_lane_recorder(*lanes);  // simulation: the run report's saga lanes
   }
@@ -102,7 +104,9 @@ io::Result<std::shared_ptr<void>> start_notification(ServiceContext& c) {
   return std::shared_ptr<void>(notification);
 }
 
-// Every saga service uses PostgreSQL, Redis and Kafka (the seeds' dependencies).
+// Every saga service uses PostgreSQL and Kafka; only the orchestrator uses Redis (its
+// idempotency fast path and finished sagas, system/saga/saga_cache.h). The participants have no
+// use for it, so they do not connect to it (the seeds list it for all four).
 ServiceInfo saga_service(std::string name, std::string node, int port, std::string description,
                          std::vector<std::string> topics, std::string health_table,
                          StartService start) {
@@ -112,7 +116,7 @@ ServiceInfo saga_service(std::string name, std::string node, int port, std::stri
   info.system = "saga";
   info.description = std::move(description);
   info.default_port = port;
-  info.sql = info.cache = info.events = true;
+  info.sql = info.events = true;
   info.health_table = std::move(health_table);
   for (auto& t : topics) info.topics.emplace_back(std::move(t), saga::kTopicPartitions);
   info.start = std::move(start);
@@ -132,6 +136,7 @@ void register_saga_services() {
                     saga::kReplies},
                    table(saga::Orchestrator::schemas()), start_orchestrator);
   orchestrator.options = orchestrator_options();
+  orchestrator.cache = true;
   register_service(std::move(orchestrator));
   register_service(saga_service("inventory", "inventory", 8081,
                                 "inventory: items and reservations (/api/v1/items)",

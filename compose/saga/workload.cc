@@ -4,10 +4,11 @@
 // mode. Each start op retries with the order's own idempotency key (bounded) and completes ok
 // (acknowledged, value += saga id and HTTP status), fail (every attempt refused definitely) or
 // info (unknown). After the heal phase the final op "check" waits (bounded) until no saga is
-// unfinished, reads the final state from the services' stores (final_state.h) and judges it with
-// the saga-orders checker (check.h) against what the clients saw: ok iff there is no violation;
-// otherwise fail with every violation in the op's error (a final op that never completes ok fails
-// the run).
+// unfinished, reads the final state from the services' stores (final_state.h), reads every
+// acknowledged saga back through GET /api/v1/sagas/{id} (answered from Redis for finished sagas)
+// and judges both with the saga-orders checker (check.h) against what the clients saw: ok iff there
+// is no violation; otherwise fail with every violation in the op's error (a final op that never
+// completes ok fails the run).
 //
 // Orders are drawn by the seed (sku, quantity 1..3, amount, one card in decline_one_in declined),
 // or taken in turn from the `orders` option (a fixed list, e.g. for the crash-point enumeration).
@@ -33,6 +34,7 @@ using workloads::OptionSpec;
 constexpr const char* kOrchestratorNode = "orchestrator";
 constexpr const char* kStartPath = "/api/v1/sagas";
 constexpr int kMaxStartAttempts = 5;
+constexpr int kMaxReadAttempts = 3;
 constexpr std::int64_t kStartBackoffNs = 300 * io::kNsPerMs;
 constexpr std::int64_t kCallTimeoutNs = 2 * io::kNsPerSec;
 constexpr std::int64_t kSettlePollNs = 500 * io::kNsPerMs;
@@ -128,6 +130,27 @@ json summarize(const SagaCheckInput& in) {
           {"notifications", in.final_state.notifications.size()}};
 }
 
+// GET /api/v1/sagas/{id} as a client would, after the heal (bounded retries). nullopt: no
+// answer (not judged).
+std::optional<SagaApiRead> read_via_api(io::Env& env, const std::string& saga_id) {
+  for (int attempt = 0; attempt < kMaxReadAttempts; ++attempt) {
+    if (attempt > 0) env.clock.sleep_ns(kStartBackoffNs);
+    auto called = env.transport.call(kOrchestratorNode,
+                                     {"GET", std::string(kStartPath) + "/" + saga_id, "", {}},
+                                     env.clock.deadline_after_ns(kCallTimeoutNs));
+    if (!called.is_ok() || called.value().status >= 500) continue;
+    SagaApiRead read;
+    read.http_status = called.value().status;
+    const json body = json::parse(called.value().body, nullptr, false);
+    if (read.http_status == 200 && body.is_object()) {
+      read.status = body.value("status", "");
+      read.version = body.value("version", std::int64_t{-1});
+    }
+    return read;
+  }
+  return std::nullopt;
+}
+
 // The final check: settle (bounded), read, judge.
 Completion check(SagaOrdersState& st, io::Env& env) {
   const std::int64_t until = env.clock.monotonic_ns() + st.settle_ns;
@@ -144,6 +167,10 @@ Completion check(SagaOrdersState& st, io::Env& env) {
   input.initial_stock = st.initial_stock();
   for (const auto& [id, r] : st.records) input.records.push_back(r);
   input.final_state = std::move(final_state.value());
+  for (const auto& [id, r] : st.records) {
+    if (r.outcome != SagaClientRecord::Outcome::kAcknowledged) continue;
+    if (auto read = read_via_api(env, r.saga_id)) input.api_reads[r.saga_id] = *read;
+  }
   const std::vector<std::string> problems = check_saga_orders(input);
   json value = summarize(input);
   value["problems"] = problems;

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "system/saga/participant.h"
+#include "system/saga/saga_cache.h"
 #include "system/saga/saga_table.h"
 #include "system/saga/txn.h"
 
@@ -24,13 +25,20 @@ std::string hex16(std::uint64_t v) {
 }  // namespace
 
 Orchestrator::Orchestrator(io::Env& env, OrchestratorOptions options)
-    : env_(env), options_(options), outbox_(kSagaOutboxTable) {
+    : env_(env),
+      options_(options),
+      outbox_(kSagaOutboxTable),
+      cache_(std::make_unique<SagaCache>(env.cache, env.clock)) {
   FL_ASSERT(env.sql != nullptr);
   FL_ASSERT(options_.step_timeout_ns > 0 && options_.tick_ns > 0);
   FL_ASSERT(options_.limits.max_forward_attempts >= 1);
   FL_ASSERT(options_.limits.max_compensation_attempts >= 1);
   FL_ASSERT(options_.limits.max_pivot_attempts >= 1);
 }
+
+Orchestrator::~Orchestrator() = default;
+
+SagaCacheStats Orchestrator::cache_stats() const { return cache_->stats(); }
 
 std::vector<io::TableSchema> Orchestrator::schemas() {
   return {saga_schema(), inbox_schema(), Outbox(kSagaOutboxTable).schema()};
@@ -95,6 +103,10 @@ io::Result<StartSagaResult> Orchestrator::start(const StartSagaRequest& request)
   record.view.updated_wall_ns = record.view.created_wall_ns;
   record.state = initial_state(*definition);
   sync_view(&record);
+  // The fast path: a retried request whose start Redis knows committed needs no transaction.
+  if (auto known = cache_->started(request.idempotency_key, record.view.type, data)) {
+    if (*known == record.view.saga_id) return StartSagaResult{*known, false};
+  }
   const Command first = definition->command(record.view.saga_id, data, 0, Direction::kForward);
   io::Status last = io::Status::ok();
   bool uncertain = false;  // some attempt's COMMIT had an unknown outcome
@@ -114,6 +126,10 @@ io::Result<StartSagaResult> Orchestrator::start(const StartSagaRequest& request)
                              if (io::Status s = tx.insert(kSagaTable, to_row(record)); !s.is_ok())
                                return s;
                              if (io::Status s = send_command(tx, first, 1); !s.is_ok()) return s;
+                             if (options_.bug_cache_before_commit) {  // known bug: see header
+                               cache_->remember_start(request.idempotency_key, record.view.type,
+                                                      data, record.view.saga_id);
+                             }
                              return TxnAction::kCommit;
                            });
     // Indeterminate: try again; the next attempt reads whether the saga exists (an insert of
@@ -134,6 +150,7 @@ io::Result<StartSagaResult> Orchestrator::start(const StartSagaRequest& request)
     if (other_key) return io::Status::failed(io::ErrorKind::kConstraint, "saga id collision");
     if (!existed) {
       ++stats_.started;
+      cache_->remember_start(request.idempotency_key, record.view.type, data, record.view.saga_id);
       if (options_.on_committed) options_.on_committed(record.view);
       arm_at(record.view.saga_id, record.view.version, timeout_for(1));
     }
@@ -146,9 +163,11 @@ io::Result<std::optional<SagaView>> Orchestrator::get(const std::string& saga_id
   if (saga_id.empty() || saga_id.size() > kMaxIdempotencyKeyBytes) {
     return std::optional<SagaView>();
   }
+  if (auto finished = cache_->finished(saga_id)) return std::optional<SagaView>(finished->view);
   auto read = read_saga(saga_id);
   if (!read.is_ok()) return read.status();
   if (!read.value()) return std::optional<SagaView>();
+  if (is_final(read.value()->state.status)) cache_->remember_finished(*read.value());
   return std::optional<SagaView>(read.value()->view);
 }
 

@@ -1,6 +1,10 @@
 // Orchestrator: starts sagas, drives them through their steps by commands to the participants,
 // and compensates them when a step is refused or its outcome stays unknown.
 //
+// Redis (env.cache, optional) holds only facts that never change once committed: which saga an
+// idempotency key started, and the views of finished sagas (saga_cache.h). PostgreSQL stays the
+// truth; Redis answers retried starts and reads of finished sagas without it.
+//
 // Durability: every saga's state is a row of `saga_instances` in SqlStore; every state change is
 // one transaction that also writes the command it implies into the outbox (`saga_outbox`,
 // relayed to the EventLog by a fiber) and, for a reply, the reply's key into the inbox
@@ -17,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,7 +32,9 @@
 
 namespace fl::saga {
 
-struct SagaRecord;  // saga_table.h (internal)
+struct SagaRecord;      // saga_table.h (internal)
+class SagaCache;        // saga_cache.h (internal)
+struct SagaCacheStats;  // saga_cache.h
 
 constexpr std::size_t kMaxIdempotencyKeyBytes = 200;
 constexpr std::size_t kMaxListSagas = 1000;
@@ -51,6 +58,9 @@ struct OrchestratorOptions {
   bool bug_publish_outside_txn = false;
   // A step whose attempts ran out is assumed failed and not compensated.
   bool bug_compensate_unchecked = false;
+  // Redis entries (the idempotency fast path, finished sagas; saga_cache.h) are written inside
+  // the transaction, before its COMMIT, instead of after it.
+  bool bug_cache_before_commit = false;
   // Told of every committed state change (a saga created, each transition) after its commit, for
   // observers such as the run report's saga lanes. Must not block or do IO. A change whose commit
   // was indeterminate is not told. Empty: nobody is told.
@@ -112,6 +122,7 @@ class Orchestrator {
  public:
   // REQUIRES: env.sql and env.events. Does no IO.
   explicit Orchestrator(io::Env& env, OrchestratorOptions options = {});
+  ~Orchestrator();
   Orchestrator(const Orchestrator&) = delete;
   Orchestrator& operator=(const Orchestrator&) = delete;
 
@@ -136,6 +147,7 @@ class Orchestrator {
   io::Status for_each_unfinished(const std::function<void(const SagaRecord&)>& visit);
 
   const OrchestratorStats& stats() const { return stats_; }
+  SagaCacheStats cache_stats() const;
   const OrchestratorOptions& options() const { return options_; }
 
   // The tables this service owns.
@@ -171,6 +183,7 @@ class Orchestrator {
   Outbox outbox_;
   OrchestratorStats stats_;
   std::map<std::string, Armed> armed_;  // unfinished sagas -> their current timeout
+  std::unique_ptr<SagaCache> cache_;    // never null (without Redis every lookup misses)
 };
 
 }  // namespace fl::saga

@@ -4,6 +4,7 @@
 
 #include "system/saga/orchestrator.h"
 #include "system/saga/participant.h"
+#include "system/saga/saga_cache.h"
 #include "system/saga/saga_table.h"
 #include "system/saga/txn.h"
 
@@ -38,6 +39,7 @@ void Orchestrator::after_transition(const SagaRecord& record) {
     arm_at(record.view.saga_id, record.view.version, timeout_for(s.attempt));
     return;
   }
+  cache_->remember_finished(record);  // committed: from now on a fact
   auto it = armed_.find(record.view.saga_id);
   if (it != armed_.end() && it->second.version <= record.view.version) armed_.erase(it);
   if (s.status == SagaStatus::kCompleted) ++stats_.completed;
@@ -131,6 +133,9 @@ io::Status Orchestrator::transition(const std::string& saga_id, std::int64_t exp
           const Command command =
               definition->command(saga_id, record->view.data_json, t.step, t.direction);
           if (io::Status s = send_command(tx, command, record->state.attempt); !s.is_ok()) return s;
+        }
+        if (options_.bug_cache_before_commit && is_final(record->state.status)) {
+          cache_->remember_finished(*record);  // known bug: the COMMIT may still fail
         }
         applied->changed = true;
         applied->after = std::move(*record);

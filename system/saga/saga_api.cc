@@ -5,6 +5,7 @@
 #include "system/api/request.h"
 #include "system/io/assert.h"
 #include "system/saga/definition.h"
+#include "system/saga/saga_cache.h"
 
 namespace fl::api {
 namespace {
@@ -170,6 +171,17 @@ void add_saga_metrics(Metrics& metrics, saga::Orchestrator& orchestrator) {
         out->push_back({{{"state", "timeouts"}}, static_cast<double>(s.timeouts)});
         return true;
       });
+  metrics.add_gauge("faultline_saga_cache",
+                    "The orchestrator's Redis cache (idempotency keys, finished sagas).",
+                    [&orchestrator](std::vector<GaugeSample>* out) {
+                      const saga::SagaCacheStats s = orchestrator.cache_stats();
+                      out->push_back({{{"event", "hit"}}, static_cast<double>(s.hits)});
+                      out->push_back({{{"event", "miss"}}, static_cast<double>(s.misses)});
+                      out->push_back({{{"event", "write"}}, static_cast<double>(s.writes)});
+                      out->push_back({{{"event", "error"}}, static_cast<double>(s.errors)});
+                      out->push_back({{{"event", "skipped"}}, static_cast<double>(s.skipped)});
+                      return true;
+                    });
   metrics.add_gauge("faultline_saga_recovery_seconds",
                     "How long the last start-up's recovery of unfinished sagas took.",
                     [&orchestrator](std::vector<GaugeSample>* out) {

@@ -207,4 +207,10 @@ TEST_F(SweepCli, SagaOutboxOutsideTxnIsCaughtAndShrunk) {
   expect_caught_and_shrunk("saga-orders-bug-outbox-outside-txn", out("outbox"), "1..10");
 }
 
+// The orchestrator's Redis entries written before COMMIT: a lost COMMIT leaves a retried start
+// answered from Redis for a saga that does not exist.
+TEST_F(SweepCli, SagaCacheBeforeCommitIsCaughtAndShrunk) {
+  expect_caught_and_shrunk("saga-orders-bug-cache-before-commit", out("cache"), "1..10");
+}
+
 }  // namespace

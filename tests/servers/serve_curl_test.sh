@@ -147,6 +147,24 @@ body=$(curl http://localhost:$SAGA/api/v1/sagas)
 [ "$(jq -r "[.sagas[].saga_id] | index(\"$laptop_id\") != null" <<< "$body")" = true ] ||
   fail "list lacks $laptop_id"
 ok
+# Redis holds what the orchestrator caches, written after the commits: the idempotency key's
+# saga and request hash, and the finished saga's row. A retried POST with the same key is
+# answered from Redis (a cache hit), one with another request under the key still gets 422.
+read -r rport _ < "$dir/servers/redis/args"
+idem=$(redis-cli -p "$rport" get "saga:idem:k-1")
+[ "${idem%% *}" = "$laptop_id" ] || fail "idempotency entry: '$idem'"
+[ "$(redis-cli -p "$rport" exists "saga:final:$laptop_id")" = 1 ] || fail "finished saga not cached"
+call POST "http://localhost:$SAGA/api/v1/sagas" \
+  '{"type": "order_processing", "data": {"order_id": "o-laptop", "user_id": "u1",
+    "sku": "LAPTOP001", "quantity": 1, "amount_cents": 129900}, "idempotency_key": "k-1"}'
+expect 200 ".saga_id == \"$laptop_id\" and .status == \"completed\""
+call POST "http://localhost:$SAGA/api/v1/sagas" \
+  '{"type": "order_processing", "data": {"order_id": "o-laptop", "user_id": "u1",
+    "sku": "LAPTOP001", "quantity": 2, "amount_cents": 1}, "idempotency_key": "k-1"}'
+expect 422 '(.error | contains("different request"))'
+grep -q 'faultline_saga_cache{service="saga",event="hit"} [1-9]' \
+  <<< "$(curl -s "http://localhost:$SAGA/metrics")" || fail "no cache hits counted"
+ok
 call GET "http://localhost:$INVENTORY/api/v1/items/LAPTOP001"
 expect 200 '.available == 7 and .reserved == 3'
 call GET "http://localhost:$PAYMENT/api/v1/ledger"
@@ -188,10 +206,14 @@ call GET "http://localhost:$INVENTORY/api/v1/items"
 expect 200 '.count == 1 and .items[0].available == 7'
 
 # --- /health and /metrics on every service. ---
-for port in $SAGA $INVENTORY $PAYMENT $NOTIFICATION; do
+# Only the orchestrator uses Redis (its idempotency fast path and finished sagas).
+call GET "http://localhost:$SAGA/health"
+expect 200 '.status == "ok" and ([.dependencies[] | .status] | join(",")) == "ok,ok,ok"
+  and (.dependencies | keys | join(",")) == "kafka,postgres,redis"'
+for port in $INVENTORY $PAYMENT $NOTIFICATION; do
   call GET "http://localhost:$port/health"
-  expect 200 '.status == "ok" and ([.dependencies[] | .status] | join(",")) == "ok,ok,ok"
-    and (.dependencies | keys | join(",")) == "kafka,postgres,redis"'
+  expect 200 '.status == "ok" and ([.dependencies[] | .status] | join(",")) == "ok,ok"
+    and (.dependencies | keys | join(",")) == "kafka,postgres"'
   metrics=$(curl -s "http://localhost:$port/metrics")
   grep -q '^# TYPE faultline_http_request_duration_seconds histogram$' <<< "$metrics" ||
     fail "no latency histogram on $port"
@@ -214,7 +236,7 @@ ok
 
 # --- A dependency that goes down shows in /health, and recovery shows too. ---
 bash "$servers/redis.sh" crash "$dir/servers"
-wait_health "$INVENTORY" 503
+wait_health "$SAGA" 503
 expect 503 '.status == "degraded" and .dependencies.redis.status == "failed"
   and (.dependencies.redis.error | length) > 0 and .dependencies.postgres.status == "ok"'
 bash "$servers/redis.sh" restart "$dir/servers"
