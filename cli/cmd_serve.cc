@@ -1,4 +1,6 @@
 // `faultline serve` (serve_args.h): CLI11 flags, the environment as fallback, then serve_main.
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <map>
@@ -18,7 +20,7 @@ using compose::ServiceInfo;
 // fills what the command line left out, with the same checks).
 struct RawServe {
   std::vector<std::string> names;
-  std::string port_base, port, node_name, pg, redis, kafka, topics, log_level, drain_ms;
+  std::string port_base, port, node_name, pg, redis, kafka, topics, log_level, drain_ms, bind;
   std::vector<std::string> peers;
   std::map<std::string, std::string> service_options;  // option name -> text
 };
@@ -36,6 +38,7 @@ constexpr EnvFlag kEnvFlags[] = {
     {"--kafka-topics", "KAFKA_TOPICS", &RawServe::topics},
     {"--log-level", "LOG_LEVEL", &RawServe::log_level},
     {"--drain-ms", "FL_DRAIN_MS", &RawServe::drain_ms},
+    {"--bind", "FL_BIND", &RawServe::bind},
 };
 
 // Every serve option of every registered service, once per name (first declaration wins).
@@ -64,6 +67,13 @@ void declare(CLI::App& app, RawServe* raw) {
     app.add_option(compose::flag_of(o->spec.name), text,
                    o->spec.doc + (o->env.empty() ? "" : " (or $" + o->env + ")"));
   }
+}
+
+// A numeric IPv4 or IPv6 address (no host names: a listener binds one address).
+bool is_ip_address(const std::string& text) {
+  unsigned char buf[sizeof(in6_addr)];
+  return text.size() < INET6_ADDRSTRLEN && (inet_pton(AF_INET, text.c_str(), buf) == 1 ||
+                                            inet_pton(AF_INET6, text.c_str(), buf) == 1);
 }
 
 // The services the names select, in registration order.
@@ -176,6 +186,13 @@ std::string finish(RawServe raw, const GetEnv& getenv, serve::ServeConfig* c) {
     if (std::string e = parse_port("--port", raw.port, false, &c->port); !e.empty()) return e;
   }
   c->node_name = raw.node_name;
+  if (!raw.bind.empty()) {
+    if (!is_ip_address(raw.bind)) {
+      return "--bind (FL_BIND) must be an IPv4 or IPv6 address such as 0.0.0.0 or ::, got '" +
+             raw.bind.substr(0, 64) + "'";
+    }
+    c->bind = raw.bind;
+  }
   if (std::string e = read_peers(raw.peers, c); !e.empty()) return e;
   if (!raw.topics.empty() && raw.topics != "create" && raw.topics != "provisioned") {
     return "--kafka-topics (KAFKA_TOPICS) must be create or provisioned, got '" + raw.topics + "'";

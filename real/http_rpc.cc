@@ -92,7 +92,8 @@ void HttpTransport::serve(io::Handler handler) {
   impl_->handler = std::move(handler);
   if (impl_->acceptor) return;
   auto acceptor = std::make_unique<tcp::acceptor>(io());
-  const tcp::endpoint endpoint(boost::asio::ip::make_address("127.0.0.1"), impl_->listen_port);
+  const tcp::endpoint endpoint(boost::asio::ip::make_address(impl_->limits.listen_address),
+                               impl_->listen_port);
   acceptor->open(endpoint.protocol());
   acceptor->set_option(tcp::acceptor::reuse_address(true));
   acceptor->bind(endpoint);  // throws on a port in use: a configuration error, fatal at start

@@ -47,6 +47,7 @@ struct HttpStats {
 struct HttpLimits {
   std::size_t max_connections = 1024;
   std::chrono::milliseconds idle_timeout{30000};  // an idle keep-alive connection is closed
+  std::string listen_address = "127.0.0.1";       // where serve() binds (numeric IPv4/IPv6)
 };
 
 class HttpTransport final : public io::Transport {

@@ -126,13 +126,42 @@ KafkaLog::~KafkaLog() {
   }
 }
 
+namespace {
+
+// Counts a poll or commit in progress, for leave_group.
+class InUse {
+ public:
+  explicit InUse(int& n) : n_(n) { ++n_; }
+  ~InUse() { --n_; }
+  InUse(const InUse&) = delete;
+  InUse& operator=(const InUse&) = delete;
+
+ private:
+  int& n_;
+};
+
+}  // namespace
+
+bool KafkaLog::leave_group() {
+  if (consumer_ == nullptr) return true;
+  closing_ = true;
+  const std::int64_t deadline = steady_now_ns() + kLeaveWaitNs;
+  while (in_use_ > 0 && steady_now_ns() < deadline) fiber_sleep();
+  if (in_use_ > 0) return false;  // a fiber still holds the consumer: destroying it is unsafe
+  close_consumer();
+  return true;
+}
+
 void KafkaLog::close_consumer() {
   if (consumer_ == nullptr) return;
+  FL_ASSERT_EQ(in_use_, 0);
   rd_kafka_queue_t* q = rd_kafka_queue_new(consumer_);
   rd_kafka_error_t* e = rd_kafka_consumer_close_queue(consumer_, q);
   if (e != nullptr) rd_kafka_error_destroy(e);
   constexpr int kMaxPolls = 20000;
-  for (int i = 0; i < kMaxPolls && !rd_kafka_consumer_closed(consumer_); ++i) {
+  const std::int64_t deadline = steady_now_ns() + kLeaveWaitNs;
+  for (int i = 0;
+       i < kMaxPolls && !rd_kafka_consumer_closed(consumer_) && steady_now_ns() < deadline; ++i) {
     rd_kafka_event_t* ev = rd_kafka_queue_poll(q, 0);
     if (ev == nullptr) {
       fiber_sleep();
@@ -328,9 +357,10 @@ io::Status KafkaLog::subscribe(const std::string& group, const std::vector<std::
 
 io::Result<std::vector<io::EventRecord>> KafkaLog::poll(std::size_t max_records,
                                                         io::Deadline deadline) {
-  if (consumer_ == nullptr) {
-    return io::Status::failed(io::ErrorKind::kInvalidArgument, "not subscribed");
+  if (consumer_ == nullptr || closing_) {
+    return io::Status::failed(io::ErrorKind::kInvalidArgument, "not subscribed (or closed)");
   }
+  InUse in_use(in_use_);
   std::vector<io::EventRecord> out;
   constexpr int kMaxRounds = 1000000;
   for (int i = 0; i < kMaxRounds && out.size() < max_records; ++i) {
@@ -338,6 +368,7 @@ io::Result<std::vector<io::EventRecord>> KafkaLog::poll(std::size_t max_records,
     if (m == nullptr) {
       if (!out.empty() || steady_now_ns() >= deadline.monotonic_ns) break;
       fiber_sleep();
+      if (closing_) break;  // leave_group waits for this poll
       continue;
     }
     if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -355,10 +386,11 @@ io::Result<std::vector<io::EventRecord>> KafkaLog::poll(std::size_t max_records,
 }
 
 io::Status KafkaLog::commit(const std::map<io::TopicPartition, std::int64_t>& next_offsets) {
-  if (consumer_ == nullptr) {
-    return io::Status::failed(io::ErrorKind::kInvalidArgument, "not subscribed");
+  if (consumer_ == nullptr || closing_) {
+    return io::Status::failed(io::ErrorKind::kInvalidArgument, "not subscribed (or closed)");
   }
   if (next_offsets.empty()) return io::Status::ok();
+  InUse in_use(in_use_);
   rd_kafka_topic_partition_list_t* list =
       rd_kafka_topic_partition_list_new(static_cast<int>(next_offsets.size()));
   for (const auto& [tp, offset] : next_offsets) {

@@ -64,6 +64,16 @@ class KafkaLog final : public io::EventLog {
   io::Status commit(const std::map<io::TopicPartition, std::int64_t>& next_offsets) override;
   bool joined() const override { return consumer_ == nullptr || joined_; }
 
+  // Leaves the consumer group at once (a LeaveGroup, so the broker reassigns this member's
+  // partitions now rather than after session.timeout.ms): for a draining process (SIGTERM).
+  // Offsets are not committed here: the application commits after each batch it handled, and
+  // a batch in flight when this is called is redelivered to the next member (the consumers are
+  // idempotent). Waits (bounded, kLeaveWaitNs) for a poll or commit in progress on another fiber
+  // to return; afterwards poll and commit fail "closed". Returns false if it could not leave in
+  // time (the group then notices the session timeout). Idempotent.
+  bool leave_group();
+  static constexpr std::int64_t kLeaveWaitNs = 5'000'000'000;
+
  private:
   io::Result<rd_kafka_t*> producer();
   // CreateTopics (or options_.create_topic_via); create_topic adds the producer's metadata.
@@ -73,7 +83,9 @@ class KafkaLog final : public io::EventLog {
   KafkaOptions options_;
   rd_kafka_t* producer_ = nullptr;
   rd_kafka_t* consumer_ = nullptr;
-  bool joined_ = false;  // set by the rebalance callback (kafka_log.cc) on the first assignment
+  bool joined_ = false;   // set by the rebalance callback (kafka_log.cc) on the first assignment
+  bool closing_ = false;  // leave_group() began: no new poll or commit
+  int in_use_ = 0;        // polls and commits in progress (fibers of this thread)
 };
 
 // An in-process librdkafka mock cluster (real Kafka protocol over loopback) for tests.

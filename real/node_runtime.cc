@@ -52,9 +52,11 @@ void RealTasks::spawn(std::string name, std::function<void()> body) {
 void RealTasks::yield() { boost::this_fiber::yield(); }
 
 RealNode::RealNode(std::string name, std::uint64_t seed, std::map<std::string, std::string> peers,
-                   std::uint16_t listen_port)
+                   std::uint16_t listen_port, std::string listen_address)
     : random_(seed), tasks_(name, 1) {
-  transport_ = std::make_unique<HttpTransport>(&tasks_, std::move(peers), listen_port);
+  HttpLimits limits;
+  limits.listen_address = std::move(listen_address);
+  transport_ = std::make_unique<HttpTransport>(&tasks_, std::move(peers), listen_port, limits);
   env_ = std::make_unique<io::Env>(io::Env{clock_, random_, tasks_, *transport_});
 }
 

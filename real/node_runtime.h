@@ -41,9 +41,10 @@ class HttpTransport;
 // One production process' Env. REQUIRES: used on the thread that runs run_fibers().
 class RealNode {
  public:
-  // `peers`: node name -> "host:port" for Transport::call; `listen_port` 0: do not serve.
+  // `peers`: node name -> "host:port" for Transport::call; `listen_port` 0: do not serve;
+  // `listen_address`: a numeric IPv4/IPv6 address to listen on.
   RealNode(std::string name, std::uint64_t seed, std::map<std::string, std::string> peers,
-           std::uint16_t listen_port);
+           std::uint16_t listen_port, std::string listen_address = "127.0.0.1");
   ~RealNode();
   io::Env& env() { return *env_; }
   HttpTransport& transport() { return *transport_; }

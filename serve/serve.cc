@@ -80,7 +80,8 @@ std::unique_ptr<Slot> make_slot(const ServeConfig& config, const compose::Servic
   auto slot = std::make_unique<Slot>();
   slot->info = &info;
   const std::string node = config.node_name.empty() ? info.node : config.node_name;
-  slot->node = std::make_unique<real::RealNode>(node, seed, config.peers, serve_port(config, info));
+  slot->node = std::make_unique<real::RealNode>(node, seed, config.peers, serve_port(config, info),
+                                                config.bind);
   return slot;
 }
 
@@ -148,10 +149,26 @@ bool start_slot(const ServeConfig& config, real::KafkaMockCluster* mock, Slot& s
   }
   log.info("listening",
            {{"port", slot.node->transport().port()},
-            {"address", "127.0.0.1"},
+            {"address", config.bind},
             {"node", slot.node->env().tasks.node_name()},
             {"kafka", mock != nullptr ? "mock at " + mock->bootstraps() : config.kafka}});
   return true;
+}
+
+// Each service's consumer leaves its group, so that another instance takes its partitions now
+// rather than after the session timeout (offsets are committed after every batch already).
+void leave_consumer_groups(io::Clock& clock, std::vector<std::unique_ptr<Slot>>& slots) {
+  for (auto& slot : slots) {
+    if (!slot->events) continue;
+    const std::int64_t began = clock.monotonic_ns();
+    const bool left = slot->events->leave_group();
+    const double ms = static_cast<double>(clock.monotonic_ns() - began) / 1e6;
+    if (left) {
+      slot->host->log().info("left the consumer group", {{"ms", ms}});
+    } else {
+      slot->host->log().warn("could not leave the consumer group in time", {{"ms", ms}});
+    }
+  }
 }
 
 // Runs on the main fiber: starts every service, serves until a signal, stops.
@@ -191,6 +208,7 @@ int run_services(const ServeConfig& config, real::KafkaMockCluster* mock) {
   if (const std::uint64_t left = busy(); left > 0) {
     slots.front()->host->log().warn("stopping with requests in flight", {{"connections", left}});
   }
+  leave_consumer_groups(clock, slots);
   return kExitPass;
 }
 

@@ -32,6 +32,7 @@ struct ServeConfig {
   int port_base = compose::kSeedPortBase;    // 0: ephemeral
   int port = 0;                              // the one service's port (--port); 0: from port_base
   std::string node_name;                     // the one service's node name; "": its own
+  std::string bind = "127.0.0.1";            // the address every service listens on (IPv4/6)
   std::map<std::string, std::string> peers;  // node name -> host:port (Transport::call)
   std::string pg;                            // libpq conninfo or URI; "" = PG* variables
   std::string redis;                         // redis://host:port

@@ -172,5 +172,25 @@ TEST(ServeConfig, SagaStepTimingFromFlagsOrEnvironment) {
       << "known-bug switches are not flags of production";
 }
 
+// The listen address: loopback unless --bind (or FL_BIND) names a numeric address.
+TEST(ServeConfig, BindAddressFromFlagOrEnvironment) {
+  ServeConfig c;
+  ASSERT_EQ(parse({"saga"}, kStores, &c), "");
+  EXPECT_EQ(c.bind, "127.0.0.1");
+  ASSERT_EQ(parse({"saga", "--bind", "0.0.0.0"}, kStores, &c), "");
+  EXPECT_EQ(c.bind, "0.0.0.0");
+  Env env = kStores;
+  env.vars["FL_BIND"] = "::";
+  ASSERT_EQ(parse({"saga"}, env, &c), "");
+  EXPECT_EQ(c.bind, "::");
+  ASSERT_EQ(parse({"saga", "--bind", "::1"}, env, &c), "");  // the flag wins
+  EXPECT_EQ(c.bind, "::1");
+  for (const char* bad : {"localhost", "256.0.0.1", "1.2.3", "0.0.0.0:80", " 1.2.3.4"}) {
+    EXPECT_NE(parse({"saga", "--bind", bad}, kStores, &c).find("--bind (FL_BIND) must be"),
+              std::string::npos)
+        << bad;
+  }
+}
+
 }  // namespace
 }  // namespace fl::cli

@@ -266,5 +266,10 @@ expect 200 'true'
 stop_serve 11 signalled
 grep -q '"msg":"stopping"' "$dir/serve.log" || fail "no stopping line"
 grep -q '"msg":"draining"' "$dir/serve.log" || fail "no draining line"
+# Every service's consumer left its group (a LeaveGroup, not a session timeout) before the exit.
+for svc in saga inventory payment notification; do
+  grep -q "\"service\":\"$svc\",\"msg\":\"left the consumer group\"" "$dir/serve.log" ||
+    fail "$svc did not leave its consumer group: $(grep -c consumer "$dir/serve.log")"
+done
 ok
 echo "$passed passed, 0 failed"
