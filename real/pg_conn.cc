@@ -47,11 +47,26 @@ bool PgConn::wait(bool for_write, std::int64_t deadline_ns) {
   return wait_fd(PQsocket(conn_), for_write, deadline_ns);
 }
 
+namespace {
+
+// libpq's notice processor: the message without its trailing newline, to the sink.
+void forward_notice(void* arg, const char* message) {
+  std::string text = message == nullptr ? "" : message;
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  (*static_cast<const NoticeSink*>(arg))(text);
+}
+
+}  // namespace
+
 io::Result<std::unique_ptr<PgConn>> PgConn::open(const std::string& conninfo,
-                                                 std::int64_t timeout_ns) {
+                                                 std::int64_t timeout_ns,
+                                                 const NoticeSink* notices) {
   PGconn* raw = PQconnectStart(conninfo.c_str());
   if (raw == nullptr) {
     return io::Status::failed(io::ErrorKind::kInternal, "libpq: out of memory");
+  }
+  if (notices != nullptr && *notices) {
+    PQsetNoticeProcessor(raw, forward_notice, const_cast<NoticeSink*>(notices));
   }
   std::unique_ptr<PgConn> conn(new PgConn(raw));
   if (PQstatus(raw) == CONNECTION_BAD) return conn->lost("connect");

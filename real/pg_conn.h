@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -25,13 +26,20 @@ struct PgRows {
   std::string command;  // "COMMIT", "ROLLBACK", "UPDATE 1", ...
 };
 
+// Receives PostgreSQL's notices and warnings on a connection (e.g. "relation ... already exists,
+// skipping"), one message text each, on the fiber that runs the statement. Without one, libpq
+// prints them to stderr.
+using NoticeSink = std::function<void(const std::string& text)>;
+
 class PgConn {
  public:
   static constexpr std::int64_t kDefaultTimeoutNs = 30LL * 1000 * 1000 * 1000;
 
-  // Opens a connection (conninfo "" means the PG* environment variables).
+  // Opens a connection (conninfo "" means the PG* environment variables). `notices`, when not
+  // null, must outlive the connection.
   static io::Result<std::unique_ptr<PgConn>> open(const std::string& conninfo,
-                                                  std::int64_t timeout_ns = kDefaultTimeoutNs);
+                                                  std::int64_t timeout_ns = kDefaultTimeoutNs,
+                                                  const NoticeSink* notices = nullptr);
   ~PgConn();
   PgConn(const PgConn&) = delete;
   PgConn& operator=(const PgConn&) = delete;

@@ -217,7 +217,7 @@ io::Result<std::unique_ptr<PgConn>> PgStore::acquire() {
   if (open_ >= kMaxOpenConnections) {
     return io::Status::failed(io::ErrorKind::kUnavailable, "connection pool exhausted", true);
   }
-  auto conn = PgConn::open(conninfo_);
+  auto conn = PgConn::open(conninfo_, PgConn::kDefaultTimeoutNs, &notices_);
   if (conn.is_ok()) ++open_;
   return conn;
 }

@@ -23,6 +23,8 @@ class PgStore final : public io::SqlStore {
   // `conninfo`: a libpq connection string; "" uses the PG* environment variables.
   explicit PgStore(std::string conninfo, std::size_t idle_pool_size = 8);
   ~PgStore() override;
+  // Where the connections opened from now on send PostgreSQL's notices (see NoticeSink).
+  void set_notice_sink(NoticeSink sink) { notices_ = std::move(sink); }
 
   io::Status create_table(const io::TableSchema& schema) override;
   io::Result<std::unique_ptr<io::SqlTransaction>> begin(io::Isolation isolation) override;
@@ -39,6 +41,7 @@ class PgStore final : public io::SqlStore {
   std::vector<std::unique_ptr<PgConn>> idle_;
   std::size_t open_ = 0;
   std::map<std::string, io::TableSchema> schemas_;
+  NoticeSink notices_;  // empty: libpq's default (stderr)
 };
 
 }  // namespace fl::real

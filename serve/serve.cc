@@ -136,6 +136,16 @@ bool start_slot(const ServeConfig& config, real::KafkaMockCluster* mock, Slot& s
   }
   slot.host = make_host(config, slot);
   api::Logger& log = slot.host->log();
+  if (slot.sql) {
+    // PostgreSQL's notices as log lines (NOTICE at debug: "relation ... exists, skipping" on
+    // every start; WARNING and above at warn), not libpq's bare lines on stderr.
+    slot.sql->set_notice_sink([&log](const std::string& text) {
+      const bool notice = text.rfind("NOTICE:", 0) == 0 || text.rfind("INFO:", 0) == 0 ||
+                          text.rfind("DEBUG:", 0) == 0 || text.rfind("LOG:", 0) == 0;
+      log.log(notice ? api::LogLevel::kDebug : api::LogLevel::kWarn, "postgres notice",
+              {{"text", text.substr(0, 1000)}});
+    });
+  }
   if (io::Status s = slot.host->start(); !s.is_ok()) {
     log.error("start failed", {{"error", s.to_string()}});
     return false;
