@@ -7,6 +7,9 @@
 // with exit 2 and a message naming the file, never a crash; --from draws the seeds
 // splitmix64 says, disjoint across parts, and --until-fail / --duration stop the stream.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -261,6 +264,33 @@ TEST_F(ScaleCli, UntilFailStopsAtTheFirstFailureAndSaysSoAsItComes) {
   EXPECT_EQ(j["stopped_by"], "failure");
   EXPECT_EQ(j["summary"]["fail"], 1);  // one job: nothing runs after the first failure
   EXPECT_EQ(j["seeds"].back()["result"], "fail");
+}
+
+// A stream with no end, stopped by SIGINT: the partial summary is written, marked interrupted.
+TEST_F(ScaleCli, InterruptedStreamWritesAPartialSummary) {
+  const std::string d = out("stream");
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::execl(FAULTLINE_BIN, "faultline", "sweep", "selftest", "--from", "9", "--out", d.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ASSERT_GT(pid, 0);
+  const std::string first = std::to_string(splitmix64(9));
+  for (int i = 0; i < 600 && !fs::exists(fs::path(d) / first / "results.json"); ++i) {
+    ::usleep(50 * 1000);
+  }
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 3);
+  const nlohmann::json j = read_json(fs::path(d) / "sweep.json");
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["summary"]["interrupted"], true);
+  EXPECT_EQ(j["stopped_by"], "interrupted");
+  EXPECT_EQ(j["plan"]["kind"], "drawn");
+  EXPECT_TRUE(fs::exists(fs::path(d) / "index.html"));
 }
 
 }  // namespace
