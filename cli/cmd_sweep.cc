@@ -4,6 +4,7 @@
 #include "cli/args.h"
 #include "cli/cli.h"
 #include "harness/sweep/merge.h"
+#include "harness/sweep/merge_replay.h"
 #include "harness/sweep/shrink.h"
 #include "harness/sweep/sweep.h"
 
@@ -80,11 +81,18 @@ int cmd_merge(const Args& args, std::ostream& out, std::ostream& err) {
   harness::MergeArgs merge;
   app.add_option("dirs", merge.dirs, "the parts' sweep directories")->required();
   app.add_option("--out", merge.out_dir, "the merged directory (default store/<scenario>-merged)");
+  app.add_option("--replay", merge.replay_sample,
+                 "re-run every failing seed and this many others here, comparing trace hashes "
+                 "(default 4)")
+      ->check(CLI::Range(std::size_t{0}, harness::ReplayPlan::kMaxSample));
+  bool no_replay = false;
+  app.add_flag("--no-replay", no_replay, "re-run nothing (another build, or no time)");
   if (auto code = parse_command(app, args, out, err)) return *code;
   if (merge.dirs.size() > harness::MergeArgs::kMaxParts) {
     return usage_error(app, "at most " + std::to_string(harness::MergeArgs::kMaxParts) + " parts",
                        err);
   }
+  merge.replay = !no_replay;
   return harness::run_merge(merge, out, err);
 }
 

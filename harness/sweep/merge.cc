@@ -7,6 +7,7 @@
 
 #include "harness/result.h"
 #include "harness/sweep/merge_parts.h"
+#include "harness/sweep/merge_replay.h"
 #include "harness/sweep/sweep_summary.h"
 #include "system/io/assert.h"
 
@@ -166,6 +167,40 @@ std::string read_parts(const MergeArgs& args, std::vector<SweepPart>* parts) {
   return "";
 }
 
+// Prints the summary and the findings, writes the files; returns the exit code.
+int finish(std::size_t part_count, const Joined& j, const std::string& out_dir, json* doc,
+           std::ostream& out, std::ostream& err) {
+  const json& seeds = (*doc)["seeds"];
+  const ResultCounts counts = count_results(seeds);
+  json& summary = (*doc)["summary"];
+  summary["pass"] = counts.pass;
+  summary["fail"] = counts.fail;
+  summary["unknown"] = counts.unknown;
+  summary["nondeterministic"] = (*doc)["nondeterministic_seeds"].size();
+  char timing[200];
+  std::snprintf(timing, sizeof timing,
+                "%zu part(s), %zu seeds, longest part %.2f s, %.0f seeds/hour (sum of the parts)",
+                part_count, seeds.size(), j.wall_s_max, j.seeds_per_hour);
+  const json& plan = (*doc)["plan"];
+  const std::string range = plan["kind"] == "range" ? "seeds " + plan["first_seed"].dump() + ".." +
+                                                          plan["last_seed"].dump()
+                                                    : "seeds drawn from " + plan["from"].dump();
+  print_sweep_summary(out,
+                      "merge " + (*doc)["scenario"].get<std::string>() + " " + range + " mode " +
+                          (*doc)["mode"].get<std::string>(),
+                      counts, timing, seeds, out_dir);
+  print_findings(j, out);
+  if (std::string e = write_sweep_files(out_dir, *doc); !e.empty()) {
+    err << "faultline merge: " << e << "\n";
+    return kExitHarness;
+  }
+  out << "index: " << out_dir << "/index.html\n";
+  if (counts.fail > 0) return kExitFail;
+  const bool incomplete = counts.unknown > 0 || j.missing_count > 0 ||
+                          !(*doc)["nondeterministic_seeds"].empty() || j.interrupted_parts > 0;
+  return incomplete ? kExitHarness : kExitPass;
+}
+
 }  // namespace
 
 int run_merge(const MergeArgs& args, std::ostream& out, std::ostream& err) {
@@ -193,30 +228,9 @@ int run_merge(const MergeArgs& args, std::ostream& out, std::ostream& err) {
   find_missing(first.doc["plan"], &j);
   json seeds = json::array();
   for (auto& [seed, entry] : j.seeds) seeds.push_back(std::move(entry));
-  const json doc = merged_json(first, j, seeds);
-  const ResultCounts counts = count_results(seeds);
-  char timing[200];
-  std::snprintf(timing, sizeof timing,
-                "%zu part(s), %zu seeds, longest part %.2f s, %.0f seeds/hour (sum of the parts)",
-                parts.size(), seeds.size(), j.wall_s_max, j.seeds_per_hour);
-  const json& plan = first.doc["plan"];
-  const std::string range = plan["kind"] == "range" ? "seeds " + plan["first_seed"].dump() + ".." +
-                                                          plan["last_seed"].dump()
-                                                    : "seeds drawn from " + plan["from"].dump();
-  print_sweep_summary(out,
-                      "merge " + first.doc["scenario"].get<std::string>() + " " + range + " mode " +
-                          first.doc["mode"].get<std::string>(),
-                      counts, timing, seeds, out_dir);
-  print_findings(j, out);
-  if (std::string e = write_sweep_files(out_dir, doc); !e.empty()) {
-    err << "faultline merge: " << e << "\n";
-    return kExitHarness;
-  }
-  out << "index: " << out_dir << "/index.html\n";
-  if (counts.fail > 0) return kExitFail;
-  const bool incomplete = counts.unknown > 0 || j.missing_count > 0 || !j.conflicting.empty() ||
-                          j.interrupted_parts > 0;
-  return incomplete ? kExitHarness : kExitPass;
+  json doc = merged_json(first, j, seeds);
+  if (args.replay) replay_sample({args.replay_sample, out_dir}, &doc, out);
+  return finish(parts.size(), j, out_dir, &doc, out, err);
 }
 
 }  // namespace fl::harness

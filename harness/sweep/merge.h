@@ -5,7 +5,9 @@
 // directory). Parts must share build id, scenario file hash, scenario, mode, --set values and
 // seed plan (merge_parts.h), or nothing is written. It reports the seeds of a range that no part
 // ran (missing), seeds that several parts ran (duplicated), and duplicates whose verdicts or
-// trace hashes differ (nondeterministic). OUT defaults to store/<scenario stem>-merged.
+// trace hashes differ (nondeterministic). Then it re-runs every failing seed and a sample of the
+// others on this machine (merge_replay.h): a seed whose trace hash does not repeat is reported as
+// nondeterminism, its verdict unknown. OUT defaults to store/<scenario stem>-merged.
 //
 // Exit code as `sweep`: 0 every seed of the plan ran and passed; 1 a seed failed; 3 none failed
 // but a seed was unknown, missing or nondeterministic, or a part was interrupted; 2 bad
@@ -21,7 +23,9 @@ namespace fl::harness {
 struct MergeArgs {
   static constexpr std::size_t kMaxParts = 10'000;
   std::vector<std::string> dirs;
-  std::string out_dir;  // "" = store/<scenario stem>-merged
+  bool replay = true;             // re-run failing seeds and a sample here (merge_replay.h)
+  std::size_t replay_sample = 4;  // how many non-failing seeds the sample holds
+  std::string out_dir;            // "" = store/<scenario stem>-merged
 };
 
 int run_merge(const MergeArgs& args, std::ostream& out, std::ostream& err);

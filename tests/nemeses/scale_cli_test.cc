@@ -116,6 +116,8 @@ TEST_F(ScaleCli, MergedPartsEqualOneSweepOfTheRange) {
   ASSERT_EQ(m.code, 0) << m.output;
   EXPECT_NE(m.output.find("pass          8"), std::string::npos) << m.output;
   EXPECT_EQ(m.output.find("missing:"), std::string::npos) << m.output;
+  EXPECT_NE(m.output.find("replay: 4 seed(s) re-run here, 0 did not replay"), std::string::npos)
+      << m.output;
   EXPECT_EQ(verdicts(dir / "m"), verdicts(dir / "whole"));
   EXPECT_EQ(verdicts(dir / "m").size(), 8u);
   const nlohmann::json merged = read_json(dir / "m" / "sweep.json");
@@ -173,6 +175,29 @@ TEST_F(ScaleCli, MergeReportsMissingDuplicatedAndNondeterministicSeeds) {
                 out("p1x") + " --out " + out("m"));
   EXPECT_EQ(m.code, 3) << m.output;
   EXPECT_NE(m.output.find("nondeterministic: seed 2:"), std::string::npos) << m.output;
+}
+
+// Flaky or not: a recorded trace hash that a re-run here does not repeat is nondeterminism, and
+// the seed's verdict becomes unknown; --no-replay re-runs nothing.
+TEST_F(ScaleCli, MergeReplaysASampleAndCallsAMismatchNondeterminism) {
+  sweep_parts();
+  edit("p0", [](nlohmann::json& j) { j["seeds"][0]["trace_hash"] = "0123456789abcdef"; });
+  const std::string parts =
+      out("p0") + " " + out("p1") + " " + out("p2") + " " + out("p3") + " --out " + out("m");
+  Ran m = faultline("merge " + parts + " --replay 8");
+  EXPECT_EQ(m.code, 3) << m.output;
+  EXPECT_NE(m.output.find("nondeterministic: seed 1: did not replay: recorded trace hash "
+                          "0123456789abcdef"),
+            std::string::npos)
+      << m.output;
+  EXPECT_NE(m.output.find("replay: 8 seed(s) re-run here, 1 did not replay"), std::string::npos)
+      << m.output;
+  const nlohmann::json merged = read_json(dir / "m" / "sweep.json");
+  EXPECT_EQ(merged["summary"]["unknown"], 1);
+  EXPECT_EQ(merged["replayed"].size(), 8u);
+  m = faultline("merge " + parts + " --no-replay");
+  EXPECT_EQ(m.code, 0) << m.output;
+  EXPECT_EQ(m.output.find("replay:"), std::string::npos) << m.output;
 }
 
 TEST_F(ScaleCli, MergeRefusesPartsOfOtherBuildsOrScenarioFiles) {
