@@ -23,6 +23,7 @@ int cmd_run(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_replay(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_list(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_sweep(const Args& args, std::ostream& out, std::ostream& err);
+int cmd_merge(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_shrink(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_check(const Args& args, std::ostream& out, std::ostream& err);
 int cmd_report(const Args& args, std::ostream& out, std::ostream& err);

@@ -17,7 +17,8 @@ struct Entry {
 
 constexpr Entry kCommands[] = {
     {"run", fl::cli::cmd_run, "run one seed of a scenario (--seed N --mode sim|real --out DIR)"},
-    {"sweep", fl::cli::cmd_sweep, "run many seeds in parallel (--seeds A..B --jobs N)"},
+    {"sweep", fl::cli::cmd_sweep, "run many seeds in parallel (--seeds A..B --jobs N --shard I/N)"},
+    {"merge", fl::cli::cmd_merge, "join the parts of a sharded sweep (DIR... --out DIR)"},
     {"shrink", fl::cli::cmd_shrink, "minimise a failing run (<out-dir> --budget RUNS)"},
     {"replay", fl::cli::cmd_replay, "re-run a recorded run and compare its trace hash"},
     {"list", fl::cli::cmd_list, "list the scenarios"},

@@ -30,8 +30,8 @@ std::string hex64(std::uint64_t v) {
   return out;
 }
 
-// FNV-1a of the scenario file's bytes ("" if it cannot be read): a replay tells a changed
-// scenario from nondeterminism by it.
+}  // namespace
+
 std::string scenario_file_hash(const std::string& scenario) {
   const std::string file = find_scenario_file(scenario);
   std::ifstream in(file, std::ios::binary);
@@ -39,6 +39,8 @@ std::string scenario_file_hash(const std::string& scenario) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return hex64(io::hash_bytes(text));
 }
+
+namespace {
 
 // The seal of a recording: a hash of what a replay reads from it, so that an edited results.json
 // is told apart from a run that no longer repeats.

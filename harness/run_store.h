@@ -19,6 +19,10 @@ struct RunArgs {
 // The command that reproduces a run.
 std::string reproduce_command(const RunOptions& options);
 
+// FNV-1a of the scenario file's bytes as 16 hex digits ("" if it cannot be read): a replay tells
+// a changed scenario from nondeterminism by it, and `merge` refuses parts of different files.
+std::string scenario_file_hash(const std::string& scenario);
+
 // Runs `run` (a scenario name or file), writes its directory and prints the summary. Returns the
 // exit code (kExitUsage with a message on err for a scenario that cannot run as given).
 // `result_out` (optional) receives the result.

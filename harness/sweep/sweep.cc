@@ -10,8 +10,9 @@
 #include <map>
 
 #include "harness/run_store.h"
+#include "harness/sweep/build_id.h"
 #include "harness/sweep/sweep_process.h"
-#include "reports/report.h"
+#include "harness/sweep/sweep_summary.h"
 #include "system/io/assert.h"
 
 namespace fl::harness {
@@ -28,6 +29,7 @@ struct SeedOutcome {
   long max_rss_kb = 0;  // the run's peak resident set (its process's ru_maxrss)
   std::vector<std::string> problems;
   std::string reproduce;
+  std::string trace_hash;  // "" when the run wrote none
 };
 
 // Reads a finished seed's results.json into `o` (result "unknown" when it is missing/broken).
@@ -36,6 +38,9 @@ void read_outcome(const std::string& dir, SeedOutcome* o) {
   nlohmann::json j = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
   if (j.is_object() && j.contains("result") && j["result"].is_string()) {
     o->result = j["result"].get<std::string>();
+    if (j.contains("trace_hash") && j["trace_hash"].is_string()) {
+      o->trace_hash = j["trace_hash"].get<std::string>();
+    }
     if (j.contains("problems") && j["problems"].is_array()) {
       for (const auto& p : j["problems"]) {
         if (p.is_string()) o->problems.push_back(p.get<std::string>());
@@ -64,12 +69,19 @@ std::string tail_of(const std::string& path) {
 class Sweep {
  public:
   Sweep(SweepArgs args, std::ostream& out, std::ostream& err)
-      : args_(std::move(args)), out_(out), err_(err), tty_(::isatty(STDERR_FILENO) == 1) {}
+      : args_(std::move(args)),
+        out_(out),
+        err_(err),
+        tty_(::isatty(STDERR_FILENO) == 1),
+        plan_(args_.drawn ? SeedPlan::drawn(args_.draw_start, SweepArgs::kMaxSeeds, args_.shard)
+                          : SeedPlan::range(args_.first_seed, args_.last_seed, args_.shard)) {}
   int run();
 
  private:
   std::vector<std::string> child_args(std::uint64_t seed) const;
   bool launch(std::uint64_t seed);
+  bool should_stop_launching();  // sets stopped_by_ when it says yes
+  nlohmann::json sweep_json(const nlohmann::json& seeds, double wall_s, long peak_rss_kb) const;
   bool collect();    // false: a child rejected the scenario (usage)
   void interrupt();  // stops the running children; their seeds are reported as not run
   void progress(bool last);
@@ -90,10 +102,13 @@ class Sweep {
   std::string usage_log_;
   std::vector<std::uint64_t> stopped_;  // seeds whose runs an interrupt stopped
   bool interrupted_ = false;
+  SeedPlan plan_;
+  std::string stopped_by_ = "done";  // done | failure | duration | interrupted
 };
 
 void Sweep::interrupt() {
   interrupted_ = true;
+  stopped_by_ = "interrupted";
   std::vector<pid_t> pids;
   for (const auto& [pid, seed] : running_) {
     pids.push_back(pid);
@@ -146,7 +161,11 @@ bool Sweep::collect() {
   }
   read_outcome(seed_dir(o.seed), &o);
   o.reproduce = reproduce_command({args_.scenario, o.seed, args_.mode, args_.overrides});
-  failures_ += o.result == "fail" ? 1 : 0;
+  if (o.result == "fail") {
+    ++failures_;
+    err_ << (tty_ ? "\n" : "") << "new failure: seed " << o.seed << ": " << o.reproduce << "\n"
+         << std::flush;
+  }
   done_.push_back(std::move(o));
   return true;
 }
@@ -157,10 +176,10 @@ void Sweep::progress(bool last) {
   if (!last && since < (tty_ ? 0.2 : 5.0)) return;
   last_progress_ = now;
   const double wall_s = std::chrono::duration<double>(now - start_).count();
-  const std::uint64_t total = args_.last_seed - args_.first_seed + 1;
+  const std::string total = plan_.is_range() ? "/" + std::to_string(plan_.size()) : "";
   char line[200];
-  std::snprintf(line, sizeof line, "sweep %s: %zu/%llu seeds, %.1f seeds/s, %llu failing",
-                args_.scenario.c_str(), done_.size(), static_cast<unsigned long long>(total),
+  std::snprintf(line, sizeof line, "sweep %s: %zu%s seeds, %.1f seeds/s, %llu failing",
+                args_.scenario.c_str(), done_.size(), total.c_str(),
                 wall_s > 0 ? static_cast<double>(done_.size()) / wall_s : 0.0,
                 static_cast<unsigned long long>(failures_));
   err_ << (tty_ ? "\r" : "") << line << (tty_ && !last ? "" : "\n") << std::flush;
@@ -172,7 +191,6 @@ int Sweep::run() {
     err_ << "faultline sweep: cannot find this executable (/proc/self/exe)\n";
     return kExitHarness;
   }
-  std::uint64_t next = args_.first_seed;
   bool more = true, ok = true;
   const InterruptGuard guard;
   constexpr std::uint64_t kMaxIterations = 4 * SweepArgs::kMaxSeeds;
@@ -181,10 +199,11 @@ int Sweep::run() {
       interrupt();
       break;
     }
+    more = more && !should_stop_launching();
     while (ok && more && running_.size() < static_cast<std::size_t>(args_.jobs)) {
-      ok = launch(next);
-      more = next < args_.last_seed;
-      ++next;
+      std::uint64_t seed = 0;
+      more = plan_.next(&seed);
+      if (more) ok = launch(seed);
     }
     if (running_.empty()) break;
     if (!collect()) {
@@ -201,54 +220,26 @@ int Sweep::run() {
   return summarise();
 }
 
-int Sweep::summarise() {
-  std::map<std::string, std::uint64_t> counts = {{"pass", 0}, {"fail", 0}, {"unknown", 0}};
-  nlohmann::json seeds = nlohmann::json::array();
-  std::sort(done_.begin(), done_.end(),
-            [](const SeedOutcome& a, const SeedOutcome& b) { return a.seed < b.seed; });
-  long peak_rss_kb = 0;
-  for (const auto& o : done_) {
-    ++counts[o.result];
-    peak_rss_kb = std::max(peak_rss_kb, o.max_rss_kb);
-    seeds.push_back({{"seed", o.seed},
-                     {"result", o.result},
-                     {"dir", std::to_string(o.seed)},
-                     {"wall_ms", o.wall_ms},
-                     {"max_rss_kb", o.max_rss_kb},
-                     {"exit_code", o.exit_code},
-                     {"problems", o.problems},
-                     {"reproduce", o.reproduce}});
+bool Sweep::should_stop_launching() {
+  if (args_.until_fail && failures_ > 0) {
+    stopped_by_ = "failure";
+    return true;
   }
   const double wall_s = std::chrono::duration<double>(Clock::now() - start_).count();
+  if (args_.duration_s > 0 && wall_s >= args_.duration_s) {
+    stopped_by_ = "duration";
+    return true;
+  }
+  return false;
+}
+
+nlohmann::json Sweep::sweep_json(const nlohmann::json& seeds, double wall_s,
+                                 long peak_rss_kb) const {
+  const ResultCounts c = count_results(seeds);
   const double per_hour = wall_s > 0 ? static_cast<double>(done_.size()) * 3600.0 / wall_s : 0;
-  char timing[200];
-  std::snprintf(timing, sizeof timing,
-                "wall %.2f s, %.2f seeds/s, %.0f seeds/hour (jobs %d), peak memory %.1f MiB",
-                wall_s, wall_s > 0 ? static_cast<double>(done_.size()) / wall_s : 0.0, per_hour,
-                args_.jobs, static_cast<double>(peak_rss_kb) / 1024.0);
-  out_ << "sweep " << args_.scenario << " seeds " << args_.first_seed << ".." << args_.last_seed
-       << " mode " << args_.mode << (interrupted_ ? " (INTERRUPTED: partial)" : "") << "\n";
-  out_ << "  result    seeds\n";
-  for (const char* r : {"pass", "fail", "unknown"}) {
-    char row[64];
-    std::snprintf(row, sizeof row, "  %-8s %6llu\n", r, static_cast<unsigned long long>(counts[r]));
-    out_ << row;
-  }
-  out_ << "  " << timing << "\n";
-  for (const auto& o : done_) {
-    if (o.result == "pass") continue;
-    out_ << o.result << ": seed " << o.seed << ": " << o.reproduce << "\n";
-    for (const auto& p : o.problems) out_ << "    " << p << "\n";
-    out_ << "    report: " << seed_dir(o.seed) << "/report.html\n";
-  }
-  nlohmann::json sweep = {{"scenario", args_.scenario},
-                          {"mode", args_.mode},
-                          {"set", args_.overrides},
-                          {"seeds", seeds},
-                          {"summary",
-                           {{"pass", counts["pass"]},
-                            {"fail", counts["fail"]},
-                            {"unknown", counts["unknown"]},
+  nlohmann::json summary = {{"pass", c.pass},
+                            {"fail", c.fail},
+                            {"unknown", c.unknown},
                             {"first_seed", args_.first_seed},
                             {"last_seed", args_.last_seed},
                             {"jobs", args_.jobs},
@@ -257,15 +248,71 @@ int Sweep::summarise() {
                             {"peak_rss_kb", peak_rss_kb},
                             {"interrupted", interrupted_},
                             {"seeds_done", done_.size()},
-                            {"seeds_stopped", stopped_}}}};
-  std::ofstream(fs::path(args_.out_dir) / "sweep.json") << sweep.dump(2) << "\n";
-  if (std::string e = reports::write_sweep_index(args_.out_dir, sweep); !e.empty()) {
-    err_ << "faultline sweep: index: " << e << "\n";
+                            {"seeds_stopped", stopped_}};
+  if (args_.drawn) {
+    summary.erase("first_seed");
+    summary.erase("last_seed");
+  }
+  return {{"scenario", args_.scenario},
+          {"mode", args_.mode},
+          {"set", args_.overrides},
+          {"build_id", build_id()},
+          {"scenario_file_hash", scenario_file_hash(args_.scenario)},
+          {"plan", plan_.describe()},
+          {"shard",
+           {{"index", args_.shard.index},
+            {"count", args_.shard.count},
+            {"source", args_.shard.source}}},
+          {"stopped_by", stopped_by_},
+          {"seeds", seeds},
+          {"summary", summary}};
+}
+
+int Sweep::summarise() {
+  nlohmann::json seeds = nlohmann::json::array();
+  std::sort(done_.begin(), done_.end(),
+            [](const SeedOutcome& a, const SeedOutcome& b) { return a.seed < b.seed; });
+  long peak_rss_kb = 0;
+  for (const auto& o : done_) {
+    peak_rss_kb = std::max(peak_rss_kb, o.max_rss_kb);
+    seeds.push_back({{"seed", o.seed},
+                     {"result", o.result},
+                     {"dir", std::to_string(o.seed)},
+                     {"wall_ms", o.wall_ms},
+                     {"max_rss_kb", o.max_rss_kb},
+                     {"exit_code", o.exit_code},
+                     {"problems", o.problems},
+                     {"trace_hash", o.trace_hash},
+                     {"reproduce", o.reproduce}});
+  }
+  const double wall_s = std::chrono::duration<double>(Clock::now() - start_).count();
+  const nlohmann::json sweep = sweep_json(seeds, wall_s, peak_rss_kb);
+  char timing[200];
+  std::snprintf(timing, sizeof timing,
+                "wall %.2f s, %.2f seeds/s, %.0f seeds/hour (jobs %d), peak memory %.1f MiB",
+                wall_s, wall_s > 0 ? static_cast<double>(done_.size()) / wall_s : 0.0,
+                sweep["summary"]["seeds_per_hour"].get<double>(), args_.jobs,
+                static_cast<double>(peak_rss_kb) / 1024.0);
+  std::string header = "sweep " + args_.scenario;
+  header += args_.drawn ? " seeds drawn from " + std::to_string(args_.draw_start)
+                        : " seeds " + std::to_string(args_.first_seed) + ".." +
+                              std::to_string(args_.last_seed);
+  if (args_.shard.count > 1) {
+    header +=
+        " part " + std::to_string(args_.shard.index) + "/" + std::to_string(args_.shard.count);
+  }
+  header += " mode " + args_.mode + (interrupted_ ? " (INTERRUPTED: partial)" : "");
+  if (stopped_by_ == "failure" || stopped_by_ == "duration")
+    header += " (stopped by " + stopped_by_ + ")";
+  const ResultCounts counts = count_results(seeds);
+  print_sweep_summary(out_, header, counts, timing, seeds, args_.out_dir);
+  if (std::string e = write_sweep_files(args_.out_dir, sweep); !e.empty()) {
+    err_ << "faultline sweep: " << e << "\n";
   } else {
     out_ << "index: " << args_.out_dir << "/index.html\n";
   }
-  if (counts["fail"] > 0) return kExitFail;
-  return counts["unknown"] > 0 || interrupted_ ? kExitHarness : kExitPass;
+  if (counts.fail > 0) return kExitFail;
+  return counts.unknown > 0 || interrupted_ ? kExitHarness : kExitPass;
 }
 
 }  // namespace

@@ -41,7 +41,7 @@ TEST_F(SweepCli, BadArgumentsAreRefusedClearly) {
   };
   const Case cases[] = {
       {"sweep", "scenario is required"},
-      {"sweep selftest", "--seeds is required"},
+      {"sweep selftest", "give exactly one of --seeds A..B and --from S"},
       {"sweep selftest --seeds 5..1", "A <= B"},
       {"sweep selftest --seeds x", "--seeds takes A..B"},
       {"sweep selftest --seeds 1..2 --jobs 0", "--jobs: Value 0 not in range 1 to 256"},
