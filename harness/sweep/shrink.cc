@@ -155,7 +155,10 @@ void report_shrink(const ShrinkArgs& a, const Recorded& rec, const Trial& origin
       {"set", all},
       {"command", command},
       {"run_dir", run_dir},
-      {"run_subdir", fs::path(run_dir).lexically_relative(a.dir).generic_string()}};
+      {"run_subdir", fs::path(run_dir)
+                         .lexically_normal()
+                         .lexically_relative(fs::path(a.dir).lexically_normal())
+                         .generic_string()}};
   std::ofstream(fs::path(a.dir) / "shrink.json") << report.dump(2) << "\n";
   out << "shrink: " << result.runs << " runs" << (result.budget_exhausted ? " (budget spent)" : "")
       << "\n";

@@ -58,8 +58,8 @@ inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
 }
 
 // `binary shrink failing_dir --budget N` succeeds within its budget, reduces at least one knob and
-// ends at a run that still fails; its diff page shrink.html links that run and the original
-// report.html links the page.
+// ends at a run that still fails; its diff page shrink.html links that run, and the original
+// report.html (and, for a seed of a sweep, the sweep's index.html) links the page.
 inline void expect_shrunk(const std::string& binary, const std::string& failing_dir, int budget) {
   const Ran s = run_binary(binary, "shrink " + failing_dir + " --budget " + std::to_string(budget));
   ASSERT_EQ(s.code, 0) << s.output;
@@ -84,6 +84,12 @@ inline void expect_shrunk(const std::string& binary, const std::string& failing_
   EXPECT_NE(page.find("href=\"" + subdir + "/report.html\""), std::string::npos) << subdir;
   EXPECT_NE(slurp(std::filesystem::path(failing_dir) / "report.html").find("href=\"shrink.html\""),
             std::string::npos);
+  const std::filesystem::path sweep_dir = std::filesystem::path(failing_dir).parent_path();
+  if (std::filesystem::exists(sweep_dir / "sweep.json")) {  // a seed of a sweep: its row links
+    const std::string seed = std::filesystem::path(failing_dir).filename().string();
+    EXPECT_NE(slurp(sweep_dir / "index.html").find("href=\"" + seed + "/shrink.html\""),
+              std::string::npos);
+  }
 }
 
 // The failing seeds recorded in the sweep.json of the sweep written to `out`, in its order; the
