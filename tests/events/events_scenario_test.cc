@@ -73,7 +73,7 @@ TEST(EventsScenario, RecordsEachProjectionsCheckpointAsALane) {
       const std::string label = bar["label"];
       ASSERT_TRUE(std::regex_match(label, m, kLabel)) << label;
       EXPECT_GT(std::stoll(m[2]), 0) << label;
-      last = std::max(last, std::stoll(m[1]));
+      last = std::max<std::int64_t>(last, std::stoll(m[1]));
       EXPECT_LE(bar["from"].get<std::int64_t>(), bar["to"].get<std::int64_t>()) << bar.dump();
       EXPECT_LE(bar["to"].get<std::int64_t>(), t1) << bar.dump();
     }
