@@ -1,5 +1,5 @@
-// The pieces of a shrink's diff page (shrink.html, reports/shrink_page.cc): what one run amounted
-// to (its facts), and the sections that set the original failing run beside the smallest
+// The pieces of a shrink's diff page (shrink.html, reports/shrink/diff_page.cc): what one run
+// amounted to (its facts), and the sections that set the original failing run beside the smallest
 // reproduction `faultline shrink` found. Every function returns HTML with all run data escaped.
 #pragma once
 

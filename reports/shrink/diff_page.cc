@@ -9,7 +9,7 @@
 #include "reports/html.h"
 #include "reports/page.h"
 #include "reports/report.h"
-#include "reports/shrink_diff.h"
+#include "reports/shrink/diff.h"
 #include "reports/svg.h"
 
 namespace fl::reports {

@@ -5,7 +5,7 @@
 
 #include "reports/html.h"
 #include "reports/page.h"
-#include "reports/shrink_diff.h"
+#include "reports/shrink/diff.h"
 
 namespace fl::reports {
 namespace {
