@@ -102,7 +102,15 @@ std::string row_html(const ScenarioRow& r) {
          td(r.per_hour, "n") + td(r.peak, "n") + td(r.first_fail) + td(r.catches) + "</tr>";
 }
 
-std::string failing_html(const std::vector<Failing>& failing) {
+// A link to the failing seed's shrink.html when `faultline shrink` wrote one beside its report.
+std::string shrink_link(const fs::path& root, const std::string& report) {
+  const std::string shrink = fs::path(report).replace_filename("shrink.html").generic_string();
+  std::error_code ec;
+  if (!fs::exists(root / shrink, ec)) return "";
+  return " <a class=\"shrinklink\" href=\"" + url_path(shrink) + "\">shrunk</a>";
+}
+
+std::string failing_html(const std::vector<Failing>& failing, const fs::path& root) {
   std::string out =
       "<section id=\"failing\"><h2>Failing seeds</h2><p class=\"legendrow\">Unexpected "
       "failures first, then the known-bug variants' catches (expected to fail).</p>";
@@ -121,7 +129,7 @@ std::string failing_html(const std::vector<Failing>& failing) {
            esc(f.scenario) + "</td><td>" + esc(f.seed) + "</td><td>" +
            esc(f.result + (f.expected ? " (expected)" : "")) + "</td><td><code class=\"repro\">" +
            esc(f.reproduce) + "</code></td><td><a class=\"reportlink\" href=\"" +
-           url_path(f.report) + "\">report.html</a></td></tr>";
+           url_path(f.report) + "\">report.html</a>" + shrink_link(root, f.report) + "</td></tr>";
   }
   if (failing.size() >= kMaxFailingListed) {
     out += "<tr><td colspan=\"5\">\xE2\x80\xA6 listing stopped at " +
@@ -195,7 +203,7 @@ std::string write_main_index(const std::string& dir, const nlohmann::json& manif
   page +=
       "</table><p class=\"legendrow\">peak memory: the largest resident set of one seed's run "
       "(its child process's ru_maxrss).</p></section>" +
-      failing_html(failing) + "</main></body></html>\n";
+      failing_html(failing, dir) + "</main></body></html>\n";
   return write_file_atomically(fs::path(dir) / "index.html", page);
 }
 

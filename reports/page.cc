@@ -1,6 +1,8 @@
 // The run report's sections other than the pictures: header, summary, trace and notes.
 #include "reports/page.h"
 
+#include <filesystem>
+
 #include "reports/html.h"
 
 namespace fl::reports {
@@ -66,6 +68,12 @@ std::string header_html(const RunData& run) {
             (run.results.contains("mode") ? " --mode " + field(run, "mode") : "");
   }
   out += "<div class=\"repro\">reproduce: <code id=\"reproduce\">" + esc(repro) + "</code></div>";
+  std::error_code ec;
+  if (std::filesystem::exists(std::filesystem::path(run.dir) / "shrink.html", ec)) {
+    out +=
+        "<div class=\"repro\">shrunk: <a id=\"shrinklink\" href=\"shrink.html\">the smallest "
+        "reproduction beside this run</a></div>";
+  }
   out += "<nav><a href=\"#summary\">Summary</a><a href=\"#timeline\">Timeline</a>";
   if (run.have_history) {
     if (!run.system_lanes.empty()) out += "<a href=\"#system\">System</a>";

@@ -27,6 +27,15 @@ std::string write_run_report(const std::string& run_dir);
 // larger part of a report's cost). Same page as the one-argument form for the same history.
 std::string write_run_report(const std::string& run_dir, const history::History& history);
 
+// Writes run_dir/shrink.html, the diff view of a shrink: the failing run in run_dir beside the
+// smallest reproduction `faultline shrink` found, read from run_dir/shrink.json (its knobs,
+// steps and command) and both runs' results.json and history.jsonl: verdict, failing checks and
+// anomaly classes, duration, clients, operations, keys and faults side by side, what shrink
+// changed, both runs' faults on one time scale, each check in both, and the search's steps.
+// Returns "" or an error naming the file: no shrink.json (the run was never shrunk), a malformed
+// one, or either run directory unreadable. Never throws.
+std::string write_shrink_page(const std::string& run_dir);
+
 // Writes sweep_dir/index.html for a sweep. `sweep` is
 //   {"scenario", "mode", "seeds": [{"seed", "result", "dir", "wall_ms", "problems": [..]}],
 //    "summary": {...}}

@@ -76,6 +76,12 @@ span.v{font-family:ui-monospace,Menlo,Consolas,monospace}
 .smark.compensated{fill:#0d47a1}.slane.broken .sbar{stroke:#b71c1c;stroke-width:1}
 a.lanelink text{fill:#c62828;font-weight:700;text-decoration:underline}
 .sw{display:inline-block;width:10px;height:10px;margin:0 3px 0 10px;vertical-align:middle}
+table.diff th:first-child{min-width:160px}table.diff td{max-width:620px}
+table.diff tr.changed td{background:#fff4d6;font-weight:600}
+table.diff tr.failing td{background:#fdecea}tr.kept td{background:#edf7ee}
+body.hide-same table.diff tr.same{display:none}
+button{font:inherit;font-size:12px;margin-left:10px;padding:1px 8px;cursor:pointer}
+.plot.overview .fault{opacity:.8}
 )CSS";
   return kCss;
 }

@@ -66,7 +66,11 @@ std::string row_html(const Row& r, const fs::path& sweep_dir) {
     out += "<li>\xE2\x80\xA6 " + count_text(r.problems_total - kMaxProblemsPerRow) + " more</li>";
   }
   out += "</ul></td><td><a class=\"runlink\" href=\"" + href + "\">" + esc(r.dir) + "</a>" +
-         (exists ? "" : " <span class=\"missing\">(no report.html yet)</span>") + "</td></tr>";
+         (exists ? "" : " <span class=\"missing\">(no report.html yet)</span>");
+  if (fs::exists(sweep_dir / r.dir / "shrink.html", ec)) {
+    out += " <a class=\"shrinklink\" href=\"" + url_path(r.dir + "/shrink.html") + "\">shrunk</a>";
+  }
+  out += "</td></tr>";
   return out;
 }
 

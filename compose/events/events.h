@@ -14,12 +14,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "checkers/registry.h"
+#include "compose/timeline.h"
 #include "history/history.h"
 #include "system/events/projector.h"
 #include "system/events/store.h"
@@ -54,6 +57,12 @@ std::string final_state_from_json(const nlohmann::json& j, EventsFinalState* out
 // The checks (pure; from the history alone, so real mode and `faultline check` judge the same).
 checkers::CheckOutcome judge_event_store(const history::History& history);
 checkers::CheckOutcome judge_stream_linearizable(const history::History& history);
+
+// The run report's lanes (lanes.cc): each projection's checkpoint as one lane in group
+// "checkpoints", bars where it moved (at most one per second of `clock` per node), recorded from
+// `node`'s projector. `clock` is the node's and outlives the recorder.
+std::function<void(const events::CheckpointMove&)> checkpoint_lane_recorder(
+    std::shared_ptr<TimelineLog> log, io::Clock& clock, std::string node);
 
 void register_events();
 

@@ -59,7 +59,13 @@ events::EventsOptions options_from(const nlohmann::json& o) {
 }
 
 io::Result<std::shared_ptr<void>> start_events(ServiceContext& c) {
-  auto service = std::make_shared<events::EventsService>(c.env, options_from(c.options));
+  events::EventsOptions options = options_from(c.options);
+  if (const auto* lanes = std::any_cast<std::shared_ptr<TimelineLog>>(&c.run_state)) {
+    // Simulation: the run report's checkpoint lanes (lanes.cc).
+    options.projector.on_checkpoint =
+        checkpoint_lane_recorder(*lanes, c.env.clock, c.env.tasks.node_name());
+  }
+  auto service = std::make_shared<events::EventsService>(c.env, std::move(options));
   if (io::Status s = service->run(); !s.is_ok()) return s;
   api::add_events_routes(c.router, *service, c.log, c.metrics);
   api::add_events_metrics(c.metrics, *service);

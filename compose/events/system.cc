@@ -37,10 +37,13 @@ std::string build(const nlohmann::json& options, Topology* topology) {
   const std::string error = resolve_service_options(*info, given, &service_options);
   FL_ASSERT_MSG(error.empty(), error);
   const int nodes = resolved.at("nodes").get<int>();
+  auto lanes = std::make_shared<TimelineLog>();
+  topology->timelines.push_back(lanes);
   for (int i = 1; i <= nodes; ++i) {
     NodePlan plan;
     plan.node = events_node_name(i);
     plan.options = service_options;
+    plan.run_state = lanes;  // the projectors record their checkpoints' lanes (lanes.cc)
     topology->services.push_back(service_node(*info, std::move(plan)));
   }
   topology->checks.push_back({"event-store", [](const history::History& h, const std::string&) {

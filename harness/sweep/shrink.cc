@@ -9,6 +9,7 @@
 #include "harness/sweep/sweep.h"
 #include "harness/sweep/sweep_process.h"
 #include "history/history.h"
+#include "reports/report.h"
 #include "system/io/assert.h"
 
 namespace fl::harness {
@@ -153,7 +154,11 @@ void report_shrink(const ShrinkArgs& a, const Recorded& rec, const Trial& origin
       {"steps", steps},
       {"set", all},
       {"command", command},
-      {"run_dir", run_dir}};
+      {"run_dir", run_dir},
+      {"run_subdir", fs::path(run_dir)
+                         .lexically_normal()
+                         .lexically_relative(fs::path(a.dir).lexically_normal())
+                         .generic_string()}};
   std::ofstream(fs::path(a.dir) / "shrink.json") << report.dump(2) << "\n";
   out << "shrink: " << result.runs << " runs" << (result.budget_exhausted ? " (budget spent)" : "")
       << "\n";
@@ -163,6 +168,28 @@ void report_shrink(const ShrinkArgs& a, const Recorded& rec, const Trial& origin
   out << "smallest reproduction: " << command << "\n";
   out << "its run: " << run_dir << "\n";
   out << "shrink.json: " << (fs::path(a.dir) / "shrink.json").string() << "\n";
+}
+
+// Writes <dir>/shrink.html, rewrites <dir>/report.html (so it links to it) and, when <dir> is a
+// seed of a sweep, the sweep's index.html (so its row links to it). A page that cannot be written
+// is reported on err; the shrink itself stands.
+void write_shrink_pages(const std::string& dir, std::ostream& out, std::ostream& err) {
+  std::string error = reports::write_shrink_page(dir);
+  if (error.empty()) error = reports::write_run_report(dir);
+  if (!error.empty()) {
+    err << "shrink: the diff page was not written: " << error << "\n";
+    return;
+  }
+  out << "shrink.html: " << (fs::path(dir) / "shrink.html").string() << "\n";
+  fs::path run = fs::absolute(dir).lexically_normal();
+  if (!run.has_filename()) run = run.parent_path();  // "store/x/5/"
+  const fs::path sweep_dir = run.parent_path();
+  std::ifstream in(sweep_dir / "sweep.json");
+  const nlohmann::json sweep = in ? nlohmann::json::parse(in, nullptr, false) : nlohmann::json();
+  if (!sweep.is_object()) return;
+  if (std::string e = reports::write_sweep_index(sweep_dir.string(), sweep); !e.empty()) {
+    err << "shrink: the sweep's index.html was not rewritten: " << e << "\n";
+  }
 }
 
 }  // namespace
@@ -209,6 +236,7 @@ int run_shrink(const ShrinkArgs& a, std::ostream& out, std::ostream& err) {
   std::string key;
   for (const auto& o : result.assignments()) key += o + "\n";
   report_shrink(a, rec, original, result, key.empty() ? a.dir : dir_of[key], out);
+  write_shrink_pages(a.dir, out, err);
   return kExitPass;
 }
 

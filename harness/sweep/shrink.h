@@ -4,8 +4,10 @@
 // each nemesis' number and length of faults, the fault kinds of a mix), and searches
 // (shrink_search.h) for the smallest values that still give the same failure on the same seed,
 // re-running `faultline run` as a child process with --set overrides, at most N runs (default 40).
-// Prints the smallest reproduction command and writes <out-dir>/shrink.json; the smallest run's
-// files are in <out-dir>/shrink/<n>/. Exit code: 0 when a reproduction was found (the original one
+// Prints the smallest reproduction command and writes <out-dir>/shrink.json and the diff page
+// <out-dir>/shrink.html (reports/report.h; the run's report.html and, for a seed of a sweep, the
+// sweep's index.html are rewritten to link to it); the smallest run's files are in
+// <out-dir>/shrink/<n>/. Exit code: 0 when a reproduction was found (the original one
 // counts), 2 on bad arguments or a run that did not fail, 3 if the harness failed.
 #pragma once
 

@@ -151,15 +151,24 @@ void Projector::loop(const char*, io::Result<std::size_t> (Projector::*once)()) 
   }
 }
 
+void Projector::tell(CheckpointMove move, const io::Status& commit) const {
+  if (!options_.on_checkpoint || move.events == 0 || commit.is_failed()) return;
+  move.acknowledged = commit.is_ok();
+  options_.on_checkpoint(move);
+}
+
 io::Result<std::size_t> Projector::project_once() {
   const bool take_all = store_.options().bugs.sequence_position_reader;
   std::size_t applied = 0;
+  CheckpointMove move{kReadModelsProjection};
   io::Status s = saga::run_transaction(
       *env_.sql, env_.clock, io::Isolation::kReadCommitted,
       [&](io::SqlTransaction& tx) -> io::Result<saga::TxnAction> {
         applied = 0;
+        move.events = 0;
         auto c = checkpoint_in(tx, kReadModelsProjection);
         if (!c.is_ok()) return c.status();
+        move.from = c.value();
         const io::Key key = {std::string(kReadModelsProjection)};
         // Locks the checkpoint at c (false: another projector moved it; let it).
         auto mine = tx.update(kCheckpointsTable, key,
@@ -177,8 +186,11 @@ io::Result<std::size_t> Projector::project_once() {
                                {{kCheckpointPosition, page.value().events.back().position}});
         if (!moved.is_ok()) return moved.status();
         applied = page.value().events.size();
+        move.to = page.value().events.back().position;
+        move.events = applied;
         return saga::TxnAction::kCommit;
       });
+  tell(move, s);
   if (!s.is_ok()) return s;
   return applied;
 }
@@ -202,15 +214,19 @@ io::Result<std::size_t> Projector::publish_once() {
     if (!produced.is_ok()) return produced.status();  // produced again next time
   }
   if (events.empty()) return std::size_t{0};
+  std::size_t committed = 0;  // events past which the checkpoint moved (0: another node did)
   io::Status moved = saga::run_transaction(
       *env_.sql, env_.clock, io::Isolation::kReadCommitted,
       [&](io::SqlTransaction& tx) -> io::Result<saga::TxnAction> {
+        committed = 0;
         auto m = tx.update(kCheckpointsTable, {std::string(kPublisherProjection)},
                            {{kCheckpointPosition, io::CompareOp::kEq, from}},
                            {{kCheckpointPosition, events.back().position}});
         if (!m.is_ok()) return m.status();
+        committed = m.value() ? events.size() : 0;
         return m.value() ? saga::TxnAction::kCommit : saga::TxnAction::kRollback;
       });
+  tell({kPublisherProjection, from, events.back().position, committed}, moved);
   if (!moved.is_ok()) return moved;
   return events.size();
 }

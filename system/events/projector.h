@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,9 +52,22 @@ struct OrderModel {
   std::int64_t position = 0;
 };
 
+// A projection's checkpoint move (ProjectorOptions::on_checkpoint): from one log position to a
+// later one, past `events` events, by the node that made it.
+struct CheckpointMove {
+  std::string projection;  // kReadModelsProjection or kPublisherProjection
+  std::int64_t from = 0, to = 0;
+  std::size_t events = 0;
+  bool acknowledged = true;  // false: the commit was indeterminate (it may not have happened)
+};
+
 struct ProjectorOptions {
   std::int64_t interval_ns = 20 * io::kNsPerMs;  // idle wait between batches
   std::size_t batch = 100;                       // events per batch, 1..kMaxProjectBatch
+  // Told of every checkpoint move whose commit returned ok or indeterminate, right after it
+  // returned (the harness records them for the run report's lanes; unset in production). It
+  // must not block, suspend or do IO.
+  std::function<void(const CheckpointMove&)> on_checkpoint;
 };
 
 class Projector {
@@ -81,6 +95,8 @@ class Projector {
 
  private:
   void loop(const char* name, io::Result<std::size_t> (Projector::*once)());
+  // Hands a move to options_.on_checkpoint unless it moved nothing or its commit failed.
+  void tell(CheckpointMove move, const io::Status& commit) const;
 
   io::Env& env_;
   EventStore& store_;

@@ -2,9 +2,13 @@
 // `event-store` (kills, pauses, clock faults, partitions, slow links) with real work done (events
 // appended, delivered to subscribers, time travel answered), the same seed gives the same trace
 // hash, every crash point of `event-store-crash-points` passes, and each known-bug variant fails
-// on a seed known to catch it, for the reason it exists (the problem the check names). Sweeps and
+// on a seed known to catch it, for the reason it exists (the problem the check names). Each
+// projection's checkpoint is recorded as a lane for the run report. Sweeps and
 // shrinks of the variants through the binary: events_bugs_test.cc.
 #include <gtest/gtest.h>
+
+#include <regex>
+#include <set>
 
 #include "tests/support/scenario.h"
 
@@ -43,8 +47,40 @@ TEST(EventsScenario, SameSeedSameTraceHash) {
   const RunResult a = run_scenario("event-store", 5), b = run_scenario("event-store", 5);
   EXPECT_FALSE(a.trace_hash.empty());
   EXPECT_EQ(a.trace_hash, b.trace_hash);
+  EXPECT_EQ(a.lanes.dump(), b.lanes.dump()) << "the checkpoint lanes are deterministic too";
   const RunResult c = run_scenario("event-store", 6);
   EXPECT_NE(a.trace_hash, c.trace_hash);
+}
+
+// The run report's lanes (compose/events/lanes.cc): each projection's checkpoint is a lane in
+// group "checkpoints" (linked by its name), a bar per position it held, labelled with the
+// position, the events the move covered and the node that made it, within the history's time.
+TEST(EventsScenario, RecordsEachProjectionsCheckpointAsALane) {
+  const RunResult r = run_scenario("event-store", 2);
+  ASSERT_EQ(r.lanes["groups"].size(), 1u) << r.lanes.dump().substr(0, 500);
+  const nlohmann::json& g = r.lanes["groups"][0];
+  EXPECT_EQ(g["name"], "checkpoints");
+  std::set<std::string> names;
+  const std::int64_t t1 = r.history.ops.back().time_ns;
+  static const std::regex kLabel(R"(at (\d+) \(\+(\d+), events\d\)( indeterminate)?)");
+  for (const auto& lane : g["lanes"]) {
+    names.insert(lane["name"].get<std::string>());
+    EXPECT_EQ(lane["keys"][0], lane["name"]);
+    ASSERT_GT(lane["bars"].size(), 5u) << lane.dump().substr(0, 500);
+    std::int64_t last = 0;
+    for (const auto& bar : lane["bars"]) {
+      std::smatch m;
+      const std::string label = bar["label"];
+      ASSERT_TRUE(std::regex_match(label, m, kLabel)) << label;
+      EXPECT_GT(std::stoll(m[2]), 0) << label;
+      last = std::max<std::int64_t>(last, std::stoll(m[1]));
+      EXPECT_LE(bar["from"].get<std::int64_t>(), bar["to"].get<std::int64_t>()) << bar.dump();
+      EXPECT_LE(bar["to"].get<std::int64_t>(), t1) << bar.dump();
+    }
+    EXPECT_GT(last, 100) << "the checkpoint followed the log";
+  }
+  EXPECT_EQ(names, (std::set<std::string>{"publisher", "read-models"}));
+  EXPECT_EQ(r.lanes["dropped"], 0);
 }
 
 TEST(EventsScenario, SimulatedClientsCallTheProductionApi) {

@@ -3,7 +3,8 @@
 // and the dumped DOM holds the timeline lanes, nemesis bands, heal line, both plots and the
 // anomaly list, with every anomaly link resolved to an element (the page's script marks each
 // link "resolved" or "broken"); opening the page at #op-N selects that bar. A hostile value must
-// not create any element. Chromium missing is a failure with instructions, never a skip.
+// not create any element. The shrink diff page renders the same way, its script runs, and the
+// run's report links to it. Chromium missing is a failure with instructions, never a skip.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -157,6 +158,25 @@ TEST_F(Browser, SystemLanesRenderWithTheProblemLinkResolved) {
   std::smatch m;
   ASSERT_TRUE(std::regex_search(dom, m, kLink));
   EXPECT_NE(dom.find("<li id=\"" + m[1].str() + "\">"), std::string::npos) << "link resolves";
+}
+
+TEST_F(Browser, ShrinkPageRendersBothRunsAndItsLinks) {
+  const auto dir = fresh_dir("browser-shrink");
+  testing::write_sample_shrink(dir);
+  ASSERT_EQ(write_shrink_page(dir.string()), "");
+  ASSERT_EQ(write_run_report(dir.string()), "");
+  const std::string dom = dump_dom(chromium_, "file://" + (dir / "shrink.html").string(), dir);
+  ASSERT_FALSE(dom.empty());
+  EXPECT_NE(dom.find("data-script=\"ready\""), std::string::npos) << "no script error";
+  EXPECT_EQ(count_of(dom, "id=\"diff-table\""), 1u);
+  EXPECT_GE(count_of(dom, "<tr class=\"changed\">"), 4u);
+  EXPECT_EQ(count_of(dom, "<svg class=\"plot overview\""), 1u);
+  EXPECT_EQ(count_of(dom, "<rect class=\"fault\""), 7u);
+  EXPECT_EQ(count_of(dom, "id=\"checks-diff\""), 1u);
+  EXPECT_EQ(count_of(dom, "id=\"steps-table\""), 1u);
+  EXPECT_NE(dom.find("href=\"shrink/3/report.html\""), std::string::npos);
+  const std::string report = dump_dom(chromium_, "file://" + (dir / "report.html").string(), dir);
+  EXPECT_NE(report.find("id=\"shrinklink\" href=\"shrink.html\""), std::string::npos);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Proves `faultline report <run-dir>`: it (re)writes report.html for an existing run directory
 // and prints its path (exit 0); a directory it cannot read and bad usage exit 2 with a message
-// naming the problem. Runs the real binary on a generated run directory.
+// naming the problem. With a shrink.json in the run directory it writes shrink.html too;
+// `report --shrink` writes only shrink.html and refuses a run that was never shrunk. Runs the real
+// binary on generated run directories.
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -45,6 +47,35 @@ TEST(ReportCommand, BadInputExitsTwoWithAMessage) {
   EXPECT_NE(r.output.find("faultline report: run-dir is required"), std::string::npos) << r.output;
   r = run("report a b");
   EXPECT_EQ(r.status, 2);
+}
+
+TEST(ReportCommand, WritesTheShrinkPageBesideTheReport) {
+  const auto dir = testing::fresh_dir("cli-shrink");
+  testing::write_sample_shrink(dir);
+  Ran r = run("report " + dir.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output,
+            (dir / "report.html").string() + "\n" + (dir / "shrink.html").string() + "\n");
+  EXPECT_NE(testing::slurp(dir / "report.html").find("href=\"shrink.html\""), std::string::npos);
+  std::filesystem::remove(dir / "shrink.html");
+  r = run("report --shrink " + dir.string());
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(r.output, (dir / "shrink.html").string() + "\n");
+  EXPECT_NE(testing::slurp(dir / "shrink.html").find("id=\"diff-table\""), std::string::npos);
+}
+
+TEST(ReportCommand, ShrinkPageOfARunNeverShrunkExitsTwo) {
+  const auto dir = testing::fresh_dir("cli-shrink-bad");
+  testing::write_sample(testing::make_sample({}), dir);
+  Ran r = run("report --shrink " + dir.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("shrink.json: not found (no shrink of this run yet: run `faultline "
+                          "shrink"),
+            std::string::npos)
+      << r.output;
+  r = run("report --shrink --main-job " + dir.string());
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("do not go together"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -70,12 +70,14 @@ void nemesis_events(const SampleOptions& o, std::vector<Event>* ev, Sample* s) {
   };
   nem(d / 10, "start-partition", {{"halves", {{"n1", "n2"}, {"n3", "n4", "n5"}}}});
   nem(d / 4, "stop-partition", nullptr);
-  nem(d * 3 / 10, "start-kill", {"n2"});
-  nem(d * 2 / 5, "stop-kill", {"n2"});
+  if (o.with_kill) {
+    nem(d * 3 / 10, "start-kill", {"n2"});
+    nem(d * 2 / 5, "stop-kill", {"n2"});
+  }
   nem(d / 2, "start-clock-skew", {{"n4", "+250ms"}});
   nem(d * 11 / 20, "start-partition", {{"isolate", "n1"}});
   nem(d * 3 / 4, "heal-all", nullptr);  // ends the skew and the second partition
-  s->nemesis_intervals = 4;
+  s->nemesis_intervals = o.with_kill ? 4 : 3;
 }
 
 }  // namespace

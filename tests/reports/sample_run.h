@@ -23,6 +23,7 @@ struct SampleOptions {
   // results.json "lanes" as compose::TimelineLog writes them: group "sagas" with kSampleLanes
   // lanes (bars ok / fail / compensated, a marker each); a problem names lane "saga-2".
   bool with_lanes = false;
+  bool with_kill = true;  // the kill interval among the nemesis events (4 intervals, else 3)
 };
 constexpr std::size_t kSampleLanes = 3;
 
@@ -61,5 +62,17 @@ namespace fl::reports::testing {
 // Returns the manifest written.
 nlohmann::json write_sample_main_job(const std::filesystem::path& dir,
                                      const std::string& hostile = "");
+
+}  // namespace fl::reports::testing
+
+namespace fl::reports::testing {
+
+// What `faultline shrink` leaves in a failing run's directory, for the shrink page's tests: the
+// original run (5 clients, 400 operations, 20 s, 4 faults) in dir, the smallest reproduction
+// (3 clients, 60 operations, 5 s, no kill) in dir/shrink/3, and dir/shrink.json naming it
+// (knobs: duration_s 20 -> 5, workload.0.concurrency 5 -> 3, op_limit 400 -> 60, one unchanged
+// knob; three steps). `hostile` goes into a knob's key. Returns the shrink.json written.
+nlohmann::json write_sample_shrink(const std::filesystem::path& dir,
+                                   const std::string& hostile = "");
 
 }  // namespace fl::reports::testing

@@ -58,7 +58,8 @@ inline std::filesystem::path fresh_test_dir(const std::string& prefix) {
 }
 
 // `binary shrink failing_dir --budget N` succeeds within its budget, reduces at least one knob and
-// ends at a run that still fails.
+// ends at a run that still fails; its diff page shrink.html links that run, and the original
+// report.html (and, for a seed of a sweep, the sweep's index.html) links the page.
 inline void expect_shrunk(const std::string& binary, const std::string& failing_dir, int budget) {
   const Ran s = run_binary(binary, "shrink " + failing_dir + " --budget " + std::to_string(budget));
   ASSERT_EQ(s.code, 0) << s.output;
@@ -72,6 +73,23 @@ inline void expect_shrunk(const std::string& binary, const std::string& failing_
   const nlohmann::json smallest =
       read_json(std::filesystem::path(shrink["run_dir"].get<std::string>()) / "results.json");
   EXPECT_EQ(smallest.value("result", ""), "fail");
+  // The diff page beside shrink.json, linked from the run's report, naming the smallest command.
+  const auto slurp = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string page = slurp(std::filesystem::path(failing_dir) / "shrink.html");
+  EXPECT_NE(page.find("id=\"diff-table\""), std::string::npos) << "no shrink.html\n" << s.output;
+  const std::string subdir = shrink.value("run_subdir", std::string("?"));
+  EXPECT_NE(page.find("href=\"" + subdir + "/report.html\""), std::string::npos) << subdir;
+  EXPECT_NE(slurp(std::filesystem::path(failing_dir) / "report.html").find("href=\"shrink.html\""),
+            std::string::npos);
+  const std::filesystem::path sweep_dir = std::filesystem::path(failing_dir).parent_path();
+  if (std::filesystem::exists(sweep_dir / "sweep.json")) {  // a seed of a sweep: its row links
+    const std::string seed = std::filesystem::path(failing_dir).filename().string();
+    EXPECT_NE(slurp(sweep_dir / "index.html").find("href=\"" + seed + "/shrink.html\""),
+              std::string::npos);
+  }
 }
 
 // The failing seeds recorded in the sweep.json of the sweep written to `out`, in its order; the
