@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "harness/toml_guard.h"
 #include "options/spec.h"
 #include "system/io/assert.h"
 
@@ -57,6 +58,7 @@ std::string to_json(const toml::node& root, nlohmann::json* out) {
 }
 
 std::string parse_toml(const std::string& text, const std::string& file, nlohmann::json* out) {
+  if (std::string e = toml_unsafe_code_point(text, file); !e.empty()) return e;
   try {
     toml::table table = toml::parse(text, file);
     std::string error = to_json(table, out);

@@ -54,17 +54,34 @@ std::vector<std::int64_t> Txn::op_indexes() const {
   return out;
 }
 
+// Parses the micro-ops of h.ops[pos] into *mops; on an error names its line.
+bool parse_mops_at(const history::History& h, std::size_t pos,
+                   const std::map<std::string, MopKind>& kinds, std::vector<Mop>* mops,
+                   std::string* error) {
+  if (parse_mops(h.ops[pos].value, kinds, mops, error)) return true;
+  *error = "line " + std::to_string(pos + 1) + ": " + *error;
+  return false;
+}
+
 bool collect_txns(const history::History& h, const std::map<std::string, MopKind>& kinds,
                   std::vector<Txn>* txns, std::string* error) {
   std::map<std::int64_t, std::size_t> open;  // process -> its open transaction
   for (std::size_t i = 0; i < h.ops.size(); ++i) {
     const auto& op = h.ops[i];
     if (op.process == history::kNemesisProcess || op.f != "txn") continue;
-    const auto where = [i] { return "line " + std::to_string(i + 1) + ": "; };  // errors only
-    if (op.type == history::OpType::kInvoke) {
-      if (open.count(op.process) != 0) {
-        return *error = where() + "a completion of process " + std::to_string(op.process) +
-                        "'s open transaction before its next invocation",
+    const bool invoke = op.type == history::OpType::kInvoke;
+    auto it = open.find(op.process);
+    if (invoke && it != open.end()) {
+      return *error = "line " + std::to_string(i + 1) + ": a completion of process " +
+                      std::to_string(op.process) + "'s open transaction before its next invocation",
+             false;
+    }
+    if (it == open.end()) {
+      // An invocation, or a completion with no invocation (Elle accepts these; its own tests
+      // are written so): a transaction invoked where it completed.
+      if (!op.value.is_array()) {
+        return *error = "line " + std::to_string(i + 1) + ": a transaction value as a list of " +
+                        "micro-ops",
                false;
       }
       Txn t;
@@ -72,34 +89,31 @@ bool collect_txns(const history::History& h, const std::map<std::string, MopKind
       t.process = op.process;
       t.invoke_pos = i;
       t.invoke_index = op.index;
-      if (!parse_mops(op.value, kinds, &t.mops, error)) return *error = where() + *error, false;
-      open[op.process] = t.id;
-      txns->push_back(std::move(t));
-      continue;
-    }
-    auto it = open.find(op.process);
-    if (it == open.end()) {
-      // A completion with no invocation (Elle accepts these; its own tests are written so): a
-      // transaction invoked where it completed.
-      Txn t;
-      t.id = txns->size();
-      t.process = op.process;
-      t.invoke_pos = i;
-      t.invoke_index = op.index;
-      if (!parse_mops(op.value, kinds, &t.mops, error)) return *error = where() + *error, false;
       it = open.emplace(op.process, t.id).first;
       txns->push_back(std::move(t));
+      if (invoke) continue;
     }
     Txn& t = (*txns)[it->second];
     open.erase(it);
     t.type = op.type;
     t.complete_pos = i;
     t.complete_index = op.index;
-    if (op.type == history::OpType::kOk) {
-      std::vector<Mop> done;
-      if (!parse_mops(op.value, kinds, &done, error)) return *error = where() + *error, false;
-      t.mops = std::move(done);
+    // Micro-ops are read once per transaction: an ok completion's (reads filled in), else the
+    // invocation's. Reading the invocation's too would double the cost of collecting.
+    const std::size_t from = op.type == history::OpType::kOk ? i : t.invoke_pos;
+    if (!parse_mops_at(h, from, kinds, &t.mops, error)) {
+      // Name the first malformed line: the invocation's, when it is malformed too.
+      std::vector<Mop> unused;
+      std::string first;
+      if (from != t.invoke_pos && !parse_mops_at(h, t.invoke_pos, kinds, &unused, &first)) {
+        *error = first;
+      }
+      return false;
     }
+  }
+  for (const auto& [process, id] : open) {  // never completed: the invocation's micro-ops
+    Txn& t = (*txns)[id];
+    if (!parse_mops_at(h, t.invoke_pos, kinds, &t.mops, error)) return false;
   }
   return true;
 }

@@ -78,8 +78,10 @@ struct ElleResult {
 
 // Parses f:"txn" ops (nemesis ops ignored). A completion with no open invocation is a
 // transaction invoked where it completed. `kinds` maps a micro-op name ("append", "w", "r")
-// to its kind. An ok completion's value replaces the invocation's (reads filled in). On a
-// malformed history returns false with *error naming the line and what was expected.
+// to its kind. An ok transaction's micro-ops are its completion's (reads filled in; its
+// invocation's value must be a list, but its micro-ops are not read, as in Elle), any other's
+// its invocation's. On a malformed history returns false with *error naming the line and what
+// was expected.
 bool collect_txns(const history::History& h, const std::map<std::string, MopKind>& kinds,
                   std::vector<Txn>* txns, std::string* error);
 

@@ -7,7 +7,7 @@
 
 namespace fl::checkers::elle::list_append_impl {
 
-std::string ListAppend::elems(const std::vector<std::uint32_t>& v) const {
+std::string ListAppend::elems(std::span<const std::uint32_t> v) const {
   nlohmann::json j = nlohmann::json::array();
   for (std::uint32_t x : v) j.push_back(values_.value(x));
   return j.dump();
@@ -27,32 +27,51 @@ bool ListAppend::add_writer(std::uint32_t key, std::uint32_t value, Writer w, st
   return true;
 }
 
+bool ListAppend::read_elements(const Txn& t, std::string* error) {
+  for (const Mop& m : t.mops) {
+    LMop l;
+    l.append = m.kind == MopKind::kAppend;
+    l.key = graph_.key_id(m.key);
+    if (l.append) {
+      l.value = values_.id(m.value());
+    } else if (m.value().is_array()) {
+      const std::size_t from = elems_.size();
+      for (const auto& e : m.value()) elems_.push_back(values_.id(e));
+      l.read = {elems_.data() + from, elems_.size() - from};
+    } else if (!m.value().is_null()) {
+      *error = "T" + std::to_string(t.id) + " (op " + std::to_string(t.invoke_index) +
+               "): a read's value as a list or null, not " + m.value().dump();
+      return false;
+    }
+    lmops_.push_back(l);
+  }
+  mop_start_.push_back(lmops_.size());
+  return true;
+}
+
 bool ListAppend::prepare(std::string* error) {
-  mops_.resize(txns_.size());
+  // Sized first: LMop::read views into elems_, which therefore must never reallocate.
+  std::size_t mop_count = 0, elem_count = 0;
   for (const Txn& t : txns_) {
-    mops_[t.id].reserve(t.mops.size());
+    mop_count += t.mops.size();
     for (const Mop& m : t.mops) {
-      LMop l;
-      l.append = m.kind == MopKind::kAppend;
-      l.key = graph_.key_id(m.key);
-      if (l.append) {
-        l.value = values_.id(m.value());
-      } else if (m.value().is_array()) {
-        l.read.reserve(m.value().size());
-        for (const auto& e : m.value()) l.read.push_back(values_.id(e));
-      } else if (!m.value().is_null()) {
-        *error = "T" + std::to_string(t.id) + " (op " + std::to_string(t.invoke_index) +
-                 "): a read's value as a list or null, not " + m.value().dump();
-        return false;
-      }
-      mops_[t.id].push_back(std::move(l));
+      if (m.kind != MopKind::kAppend && m.value().is_array()) elem_count += m.value().size();
     }
-    SmallMap<std::size_t> last;  // key -> index of the last append
-    for (std::size_t i = 0; i < mops_[t.id].size(); ++i) {
-      if (mops_[t.id][i].append) last[mops_[t.id][i].key] = i;
+  }
+  lmops_.reserve(mop_count);
+  elems_.reserve(elem_count);
+  mop_start_.reserve(txns_.size() + 1);
+  mop_start_.assign(1, 0);
+  SmallMap<std::size_t> last;  // key -> index of the transaction's last append to it
+  for (const Txn& t : txns_) {
+    if (!read_elements(t, error)) return false;
+    const auto ms = mops(t.id);
+    last.clear();
+    for (std::size_t i = 0; i < ms.size(); ++i) {
+      if (ms[i].append) last[ms[i].key] = i;
     }
-    for (std::size_t i = 0; i < mops_[t.id].size(); ++i) {
-      const LMop& l = mops_[t.id][i];
+    for (std::size_t i = 0; i < ms.size(); ++i) {
+      const LMop& l = ms[i];
       if (!l.append) continue;
       std::size_t other = 0;
       if (!add_writer(l.key, l.value, Writer{t.id, last[l.key] == i}, &other)) {
@@ -144,7 +163,7 @@ void ListAppend::add_edges() {
   final_readers_.assign(order_.size(), {});
   for (const Txn& t : txns_) {
     if (!ok(t.id)) continue;
-    for (const LMop& m : mops_[t.id]) {
+    for (const LMop& m : mops(t.id)) {
       if (m.append) continue;
       read_edges(t.id, m);
       const auto& order = order_[m.key];
@@ -155,7 +174,7 @@ void ListAppend::add_edges() {
   std::vector<std::vector<std::size_t>> unobserved(order_.size());
   for (const Txn& t : txns_) {
     if (failed(t.id)) continue;
-    for (const LMop& m : mops_[t.id]) {
+    for (const LMop& m : mops(t.id)) {
       const Writer* w = m.append ? writer(m.key, m.value) : nullptr;
       if (w == nullptr || w->observed) continue;
       auto& list = unobserved[m.key];

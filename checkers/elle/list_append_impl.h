@@ -2,6 +2,7 @@
 // and list_append_txn.cc (per-transaction anomalies, dirty and lost updates). Internal to them.
 #pragma once
 
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -14,8 +15,8 @@ namespace fl::checkers::elle::list_append_impl {
 struct LMop {
   bool append = false;
   std::uint32_t key = 0;
-  std::uint32_t value = 0;          // appended value
-  std::vector<std::uint32_t> read;  // read elements (empty for nil)
+  std::uint32_t value = 0;              // appended value
+  std::span<const std::uint32_t> read;  // read elements (empty for nil), in ListAppend::elems_
 };
 
 // Edges from readers of a key's last observed state to its unobserved appends kept at most
@@ -46,7 +47,12 @@ class ListAppend {
 
  private:
   const std::string& key_name(std::uint32_t k) const { return graph_.key_name(k); }
-  std::string elems(const std::vector<std::uint32_t>& v) const;
+  std::string elems(std::span<const std::uint32_t> v) const;
+  // Transaction t's micro-ops, in order.
+  std::span<const LMop> mops(std::size_t t) const {
+    return {lmops_.data() + mop_start_[t], mop_start_[t + 1] - mop_start_[t]};
+  }
+  bool read_elements(const Txn& t, std::string* error);
   // Most values are appended to one key only: their writer is found by value id directly.
   const Writer* writer(std::uint32_t key, std::uint32_t value) const {
     if (value < by_value_.size() && by_value_[value].key == key) return &by_value_[value].w;
@@ -67,7 +73,12 @@ class ListAppend {
   Reporter rep_;
   Graph graph_;
   Interner values_;
-  std::vector<std::vector<LMop>> mops_;  // per transaction
+  // Every transaction's micro-ops in one vector (transaction t's from mop_start_[t] up to
+  // mop_start_[t + 1]), and every read's elements in another, sized before it is filled so that
+  // the LMop::read views into it stay valid: two allocations, not one per transaction and read.
+  std::vector<LMop> lmops_;
+  std::vector<std::size_t> mop_start_;
+  std::vector<std::uint32_t> elems_;
   struct KeyedWriter {
     std::uint32_t key = kNoKey;
     Writer w{0, false};

@@ -18,8 +18,8 @@ void ListAppend::check_txn_reads(const Txn& t) {
   SmallMap<std::vector<std::uint32_t>> expect;  // this txn's view so far
   SmallMap<std::vector<std::uint32_t>> own;     // its appends before any read
   bool future_reported = false;
-  for (std::size_t i = 0; i < mops_[t.id].size(); ++i) {
-    const LMop& m = mops_[t.id][i];
+  for (std::size_t i = 0; i < mops(t.id).size(); ++i) {
+    const LMop& m = mops(t.id)[i];
     if (m.append) {
       auto* view = expect.find(m.key);
       (view != nullptr ? *view : own[m.key]).push_back(m.value);
@@ -27,7 +27,7 @@ void ListAppend::check_txn_reads(const Txn& t) {
     }
     const auto* mine = own.find(m.key);
     const auto* view = expect.find(m.key);
-    if (view != nullptr && *view != m.read) {
+    if (view != nullptr && !std::equal(view->begin(), view->end(), m.read.begin(), m.read.end())) {
       rep_.add("internal",
                rep_.txn_text(t.id) + ": read of " + key_name(m.key) + " should have been " +
                    elems(*view),
@@ -52,8 +52,8 @@ void ListAppend::check_txn_reads(const Txn& t) {
       }
       seen_[v] = stamp_;
     }
-    for (std::size_t j = i + 1; j < mops_[t.id].size() && !future_reported; ++j) {
-      const LMop& later = mops_[t.id][j];
+    for (std::size_t j = i + 1; j < mops(t.id).size() && !future_reported; ++j) {
+      const LMop& later = mops(t.id)[j];
       if (!later.append || later.key != m.key || seen_[later.value] != stamp_) continue;
       future_reported = true;  // Elle reports the first per transaction
       rep_.add("future-read",
@@ -62,9 +62,9 @@ void ListAppend::check_txn_reads(const Txn& t) {
                    ", an append it made only afterwards",
                {t.id});
     }
-    expect[m.key] = m.read;
+    expect[m.key].assign(m.read.begin(), m.read.end());
     auto& longest = order_[m.key];
-    if (m.read.size() > longest.size()) longest = m.read;
+    if (m.read.size() > longest.size()) longest.assign(m.read.begin(), m.read.end());
   }
 }
 
@@ -83,7 +83,7 @@ void ListAppend::check_reads() {
 void ListAppend::check_orders() {
   for (const Txn& t : txns_) {
     if (!ok(t.id)) continue;
-    for (const LMop& m : mops_[t.id]) {
+    for (const LMop& m : mops(t.id)) {
       if (m.append) continue;
       const auto& longest = order_[m.key];
       if (!std::equal(m.read.begin(), m.read.end(), longest.begin())) {
@@ -144,7 +144,7 @@ void ListAppend::lost_updates() {
     if (!ok(t.id)) continue;
     SmallMap<const LMop*> first_read;
     SmallMap<bool> appended_first, counted;
-    for (const LMop& m : mops_[t.id]) {
+    for (const LMop& m : mops(t.id)) {
       if (!m.append) {
         if (!appended_first.contains(m.key) && !first_read.contains(m.key)) first_read[m.key] = &m;
         continue;

@@ -174,5 +174,37 @@ TEST(ElleListAppend, UnanalysableHistoriesAreUnknownWithAReason) {
   EXPECT_NE(r.error.find("twice"), std::string::npos) << r.error;
 }
 
+// Micro-ops are read once per transaction (collect_txns): an ok one's from its completion, any
+// other's from its invocation; the error names the line they were read from.
+TEST(ElleListAppend, MicroOpsAreReadFromTheCompletionOfAnOkTransactionOnly) {
+  const json frob = json::array({json::array({"frob", "x", 1})});
+  Builder ok_completion;  // a malformed invocation whose ok completion is well formed
+  ok_completion.invoke(0, frob);
+  ok_completion.complete(0, {ap("x", 1)});
+  ElleResult r = check_list_append(ok_completion.h);
+  EXPECT_EQ(r.error, "");  // analysed (one transaction: unknown for an empty graph, as Elle)
+  EXPECT_EQ(r.transactions, 1u);
+  Builder bad_completion;
+  bad_completion.invoke(0, {ap("x", 1)});
+  bad_completion.complete(0, frob);
+  r = check_list_append(bad_completion.h);
+  EXPECT_EQ(r.valid, Validity::kUnknown);
+  EXPECT_EQ(r.error.rfind("line 2:", 0), 0u) << r.error;
+  Builder failed;  // a failed transaction's micro-ops are its invocation's
+  failed.invoke(0, frob);
+  failed.complete(0, {ap("x", 1)}, history::OpType::kFail);
+  r = check_list_append(failed.h);
+  EXPECT_EQ(r.error.rfind("line 1:", 0), 0u) << r.error;
+  Builder open;  // never completed: the same
+  open.invoke(0, frob);
+  r = check_list_append(open.h);
+  EXPECT_EQ(r.error.rfind("line 1:", 0), 0u) << r.error;
+  Builder not_a_list;  // an invocation's value must still be a list
+  not_a_list.invoke(0, json(3));
+  not_a_list.complete(0, {ap("x", 1)});
+  r = check_list_append(not_a_list.h);
+  EXPECT_EQ(r.error, "line 1: a transaction value as a list of micro-ops") << r.error;
+}
+
 }  // namespace
 }  // namespace fl::checkers::elle

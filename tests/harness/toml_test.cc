@@ -3,7 +3,8 @@
 // checker options, stores a workload needs but the topology lacks) get one message naming the
 // file, the key and what was expected; --set overrides reach nested keys and list elements; and
 // malformed TOML — random bytes and random mutations of real scenario files — never crashes the
-// loader (RapidCheck).
+// loader (RapidCheck); code points on which toml++ 3.3.0 has undefined behaviour (the fuzz
+// finding) are refused with a message before toml++ reads them (harness/toml_guard.h).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -11,6 +12,7 @@
 #include <fstream>
 
 #include "harness/scenario_file.h"
+#include "harness/toml_guard.h"
 
 namespace fl::harness {
 namespace {
@@ -131,6 +133,35 @@ RC_GTEST_PROP(TomlFuzz, RandomBytesNeverCrash, ()) {
   std::string e = parse_scenario_toml(text, "fuzz.toml", {}, &spec);
   if (e.empty()) e = validate_scenario(spec);
   RC_ASSERT(e.empty() || e.rfind("fuzz.toml", 0) == 0);
+}
+
+// The code points are those toml++ 3.3.0's generated whitespace table does not handle: its
+// blocks 0, 11 and 63 of 0x3FA code points from U+00A0, minus the whitespace it names.
+TEST(Toml, CodePointsTomlPlusPlusCannotReadAreRefused) {
+  EXPECT_TRUE(toml_whitespace_check_is_undefined(U'\u00E9'));   // é: block 0
+  EXPECT_TRUE(toml_whitespace_check_is_undefined(U'\u2C5E'));   // first of block 11
+  EXPECT_FALSE(toml_whitespace_check_is_undefined(U'\u2C5D'));  // last of block 10
+  EXPECT_TRUE(toml_whitespace_check_is_undefined(U'\uFEFC'));   // the fuzz finding's, block 63
+  EXPECT_FALSE(toml_whitespace_check_is_undefined(U'\u00A0'));  // whitespace it names
+  EXPECT_FALSE(toml_whitespace_check_is_undefined(U'\u3000'));
+  EXPECT_FALSE(toml_whitespace_check_is_undefined(U'\uFEFF'));
+  EXPECT_FALSE(toml_whitespace_check_is_undefined(U'\u2014'));      // em dash: block 7, handled
+  EXPECT_FALSE(toml_whitespace_check_is_undefined(U'\u0499' + 1));  // block 1
+  EXPECT_FALSE(toml_whitespace_check_is_undefined(U'z'));
+  // The finding (fuzz/corpus/toml/finding-toml++-unreachable.toml): "-1u" then U+FEFC.
+  const std::string finding = std::string("-1u\0\0\0\xEF\xBB\xBC", 9) + "ers on";
+  ScenarioSpec spec;
+  EXPECT_EQ(parse_scenario_toml(finding, "f.toml", {}, &spec),
+            "f.toml:1:7: code point U+FEFC is not accepted in scenario files (the TOML library, "
+            "toml++ 3.3.0, has undefined behaviour on it); inside a quoted string write it as "
+            "\\uFEFC, elsewhere use ASCII");
+  // In a comment on line 2, and escaped inside a string (which toml++ reads safely).
+  const std::string text = "# scenario\n# caf\xC3\xA9\n" + std::string(kMinimal);
+  EXPECT_EQ(load(text).rfind("t.toml:2:6: code point U+00E9", 0), 0u) << load(text);
+  EXPECT_EQ(load("description = \"caf\\u00E9\"\n" + std::string(kMinimal)), "");
+  EXPECT_EQ(load("description = \"\xE2\x80\x94\"\n" + std::string(kMinimal)), "");  // em dash
+  // A --set value with such a code point is taken as a bare word, never given to toml++ raw.
+  EXPECT_EQ(load(kMinimal, {"description=caf\xC3\xA9"}), "");
 }
 
 RC_GTEST_PROP(TomlFuzz, MutatedScenarioFilesNeverCrash, ()) {
