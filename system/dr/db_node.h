@@ -77,6 +77,7 @@ class DbNode {
   Role role() const { return role_; }
   std::int64_t timeline() const { return timeline_; }
   std::int64_t last_lsn() const { return static_cast<std::int64_t>(wal_.size()); }
+  const std::vector<WalRecord>& wal() const { return wal_; }
   // The last lsn a replica reported flushed, 0 if unknown; and when it last pulled.
   std::int64_t flushed_of(const std::string& replica) const;
   std::int64_t last_pull_ns_of(const std::string& replica) const;

@@ -1,9 +1,10 @@
 // Proves the disaster-recovery system on the harness: the correct system passes seeds of
 // `dr-failover` with real work and real failovers (several timelines, every acknowledged write
 // in the final read), the same seed gives the same trace hash, every crash point of
-// `dr-crash-points` passes, each known-bug variant fails on a seed its sweep found, for the
-// reason it exists, and a configuration breaking Patroni's timing rule is refused with a message.
-// Sweeps and shrinks through the binary: dr_bugs_test.cc.
+// `dr-crash-points` passes, seed 998 (which once lost acknowledged writes) keeps them, each
+// known-bug variant fails on a seed its sweep found, for the reason it exists, and a configuration
+// breaking Patroni's timing rule is refused with a message. Sweeps and shrinks through the binary:
+// dr_bugs_test.cc.
 #include <gtest/gtest.h>
 
 #include "tests/support/scenario.h"
@@ -33,6 +34,16 @@ TEST(DrScenario, PassesSeedsWithFailovers) {
     failovers += d.value("timelines", 0) - 1;
   }
   EXPECT_GE(failovers, 2) << "the faults must force failovers";
+}
+
+// Seed 998 lost five acknowledged writes when eligibility compared WAL lengths: a deposed
+// primary's unconfirmed tail was as long as the new leader's WAL (docs/dr.md).
+TEST(DrScenario, Seed998KeepsEveryAcknowledgedWrite) {
+  const RunResult r = run_scenario("dr-failover", 998);
+  EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
+  const nlohmann::json d = dr_result(r);
+  EXPECT_EQ(d.value("lost", -1), 0) << d.dump();
+  EXPECT_GE(d.value("timelines", 0), 4) << "the failovers that lost writes must still happen";
 }
 
 TEST(DrScenario, SameSeedSameTraceHash) {
