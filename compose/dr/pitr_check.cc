@@ -66,7 +66,7 @@ checkers::CheckOutcome judge_pitr(const history::History& history) {
   std::vector<Restore> restores;
   collect(history, &acks, &restores);
   std::vector<std::string> problems;
-  std::int64_t max_acked_lsn = 0, drills = 0;
+  std::int64_t max_acked_lsn = 0, drills = 0, incremental = 0;
   for (const AckedWrite& a : acks) max_acked_lsn = std::max(max_acked_lsn, a.lsn);
   for (const Restore& r : restores) {
     const std::int64_t lsn = r.value.value("lsn", std::int64_t{-1});
@@ -83,6 +83,7 @@ checkers::CheckOutcome judge_pitr(const history::History& history) {
           [t](const AckedWrite& a) { return a.commit_ns <= t; }, &problems);
     } else if (r.value.value("latest", false)) {
       ++drills;
+      incremental += r.value.value("incremental_backups", std::int64_t{0});
       if (lsn < max_acked_lsn) {
         problems.push_back("restore drill of the latest archive stopped at lsn " +
                            std::to_string(lsn) + ", before acknowledged lsn " +
@@ -104,6 +105,7 @@ checkers::CheckOutcome judge_pitr(const history::History& history) {
   out.result = {{"valid", checkers::validity_json(out.valid)},
                 {"restores", restores.size()},
                 {"drills", drills},
+                {"incremental_backups", incremental},
                 {"acknowledged", acks.size()},
                 {"problems", problems}};
   return out;

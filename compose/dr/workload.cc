@@ -205,7 +205,11 @@ class DrClient final : public workloads::Client {
     if (!body.is_object() || !body.value("problems", json()).is_array()) {
       return {history::OpType::kFail, value, "backups not listed"};
     }
-    value["backups"] = body.value("backups", json::array()).size();
+    const json list = body.value("backups", json::array());
+    value["backups"] = list.size();
+    std::int64_t incremental = 0;
+    for (const json& b : list) incremental += b.value("parent_lsn", std::int64_t{0}) > 0 ? 1 : 0;
+    value["incremental_backups"] = incremental;
     value["backup_problems"] = body["problems"];
     return {history::OpType::kOk, value, ""};
   }

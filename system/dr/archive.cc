@@ -123,6 +123,7 @@ io::Response ArchiveStore::backups() {
     list.push_back(json{{"lsn", b.lsn},
                         {"timeline", b.timeline},
                         {"commit_ns", b.commit_ns},
+                        {"parent_lsn", b.parent_lsn},
                         {"keys", b.table.size()}});
   }
   return reply(200, json{{"backups", list},

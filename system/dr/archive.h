@@ -10,7 +10,8 @@
 //    consecutive lsns, stored under its first lsn (a later segment with the same first lsn
 //    replaces it; archivers only ever resend the same records);
 //  - POST /archive/base {lsn, timeline, commit_ns, table}: a base backup;
-//  - GET /archive/backups: {"backups": [{lsn, timeline, commit_ns, keys}], "end", "problems"}
+//  - GET /archive/backups: {"backups": [{lsn, timeline, commit_ns, parent_lsn, keys}], "end",
+//    "problems"} (parent_lsn 0: a full backup)
 //    (problems: verify_backups);
 //  - POST /archive/restore {"target_lsn": n} | {"target_time": ns} | {"latest": true}:
 //    200 {lsn, commit_ns, base_lsn, table} or 409 {"error"} when the archive cannot reach it.

@@ -17,6 +17,7 @@ Archiver::Archiver(io::Env& env, DbNode& db, ArchiverOptions options)
     : env_(env), db_(db), options_(options) {
   FL_ASSERT_LT(0, options_.interval_ns);
   FL_ASSERT_LT(0, options_.backup_interval_ns);
+  FL_ASSERT_LT(0, options_.full_every);
 }
 
 void Archiver::start() {
@@ -70,7 +71,9 @@ void Archiver::send_base(std::int64_t lsn) {
   FL_ASSERT(0 < lsn && lsn <= db_.last_lsn());
   BaseBackup base;
   base.lsn = lsn;
-  for (std::int64_t i = 0; i < lsn; ++i) {
+  const bool full = last_backup_lsn_ == 0 || since_full_ + 1 >= options_.full_every;
+  base.parent_lsn = full ? 0 : last_backup_lsn_;
+  for (std::int64_t i = base.parent_lsn; i < lsn; ++i) {
     const WalRecord& r = db_.wal()[static_cast<std::size_t>(i)];
     base.table[r.key] = r.value;
   }
@@ -80,12 +83,15 @@ void Archiver::send_base(std::int64_t lsn) {
   request.path = "/archive/base";
   request.body = base_to_json(base).dump();
   auto r = env_.transport.call(kArchiveNode, request, env_.clock.deadline_after_ns(kCallTimeoutNs));
-  if (r.is_ok() && r.value().status == 200) last_backup_lsn_ = lsn;
+  if (!r.is_ok() || r.value().status != 200) return;
+  last_backup_lsn_ = lsn;
+  since_full_ = full ? 0 : since_full_ + 1;
 }
 
 void Archiver::tick() {
   if (db_.role() != Role::kPrimary) {
-    sent_up_to_ = -1;  // a new term asks the archive again, even with the bug
+    sent_up_to_ = -1;      // a new term asks the archive again, even with the bug
+    last_backup_lsn_ = 0;  // and starts with a full backup
     return;
   }
   std::int64_t end = 0;

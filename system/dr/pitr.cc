@@ -60,30 +60,62 @@ const BaseBackup* base_for(const std::vector<BaseBackup>& bases, const RestoreTa
   return best;
 }
 
+// The table as of `base`: its chain of incrementals applied over their full backup.
+std::string materialize(const std::vector<BaseBackup>& bases, const BaseBackup& base, Table* out) {
+  std::vector<const BaseBackup*> chain = {&base};
+  while (chain.back()->parent_lsn != 0) {
+    if (chain.size() > static_cast<std::size_t>(BaseBackup::kMaxChain)) {
+      return "backup at lsn " + std::to_string(base.lsn) + ": chain longer than kMaxChain";
+    }
+    const std::int64_t parent = chain.back()->parent_lsn;
+    const BaseBackup* found = nullptr;
+    for (const BaseBackup& b : bases) {
+      if (b.lsn == parent && parent < chain.back()->lsn) found = &b;
+    }
+    if (found == nullptr) {
+      return "incremental backup at lsn " + std::to_string(chain.back()->lsn) +
+             ": its parent at lsn " + std::to_string(parent) + " is missing";
+    }
+    chain.push_back(found);
+  }
+  out->clear();
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    for (const auto& [k, v] : (*it)->table) (*out)[k] = v;
+  }
+  return "";
+}
+
 }  // namespace
 
 json base_to_json(const BaseBackup& b) {
   json table = json::object();
   for (const auto& [k, v] : b.table) table[k] = v;
-  return json{
-      {"lsn", b.lsn}, {"timeline", b.timeline}, {"commit_ns", b.commit_ns}, {"table", table}};
+  return json{{"lsn", b.lsn},
+              {"timeline", b.timeline},
+              {"commit_ns", b.commit_ns},
+              {"parent_lsn", b.parent_lsn},
+              {"table", table}};
 }
 
 std::optional<BaseBackup> base_from_json(const json& j) {
   if (!j.is_object() || !j.value("lsn", json()).is_number_integer() ||
       !j.value("timeline", json()).is_number_integer() ||
-      !j.value("commit_ns", json()).is_number_integer() || !j.value("table", json()).is_object()) {
+      !j.value("commit_ns", json()).is_number_integer() || !j.value("table", json()).is_object() ||
+      !j.value("parent_lsn", json()).is_number_integer()) {
     return std::nullopt;
   }
   BaseBackup b{j["lsn"].get<std::int64_t>(),
                j["timeline"].get<std::int64_t>(),
                j["commit_ns"].get<std::int64_t>(),
-               {}};
+               {},
+               j["parent_lsn"].get<std::int64_t>()};
   for (const auto& [k, v] : j["table"].items()) {
     if (!v.is_string()) return std::nullopt;
     b.table[k] = v.get<std::string>();
   }
-  if (b.lsn < 0) return std::nullopt;
+  if (b.lsn < 0 || b.parent_lsn < 0 || (b.parent_lsn > 0 && b.parent_lsn >= b.lsn)) {
+    return std::nullopt;
+  }
   return b;
 }
 
@@ -100,7 +132,7 @@ RestoreOutcome restore(const std::vector<BaseBackup>& bases, const std::vector<S
   if (base != nullptr) {
     out.lsn = out.base_lsn = base->lsn;
     out.commit_ns = base->commit_ns;
-    out.table = base->table;
+    if (std::string e = materialize(bases, *base, &out.table); !e.empty()) return {e, 0, 0, 0, {}};
   }
   const Run run = run_after(segments, out.lsn);
   if (!run.error.empty()) return {run.error, 0, 0, 0, {}};
@@ -140,9 +172,13 @@ std::vector<std::string> verify_backups(const std::vector<BaseBackup>& bases,
     const RestoreOutcome r =
         restore({}, segments, {RestoreTarget::Kind::kLsn, b.lsn}, /*bug_silent_gap=*/false);
     const std::string name = "base backup at lsn " + std::to_string(b.lsn);
+    Table table;
+    const std::string chain = materialize(bases, b, &table);
     if (!r.error.empty()) {
       problems.push_back(name + " cannot be checked: " + r.error);
-    } else if (r.table != b.table || r.commit_ns != b.commit_ns) {
+    } else if (!chain.empty()) {
+      problems.push_back(name + ": " + chain);
+    } else if (table != r.table || r.commit_ns != b.commit_ns) {
       problems.push_back(name + " differs from the archived WAL up to it");
     }
   }

@@ -11,7 +11,10 @@
 //    (or an archive ending before the target) fails the restore loudly, naming the first missing
 //    lsn; it never restores less than asked. The known-bug switch `bug_silent_gap` instead stops
 //    at the gap and reports success (dr-bug-pitr-silent-gap).
-//  - verify_backups: every base backup must equal the replay of the archived WAL up to its lsn.
+//  - An incremental backup whose chain (parents down to a full backup, at most kMaxChain) is not
+//    all in the archive fails the restore loudly.
+//  - verify_backups: every base backup, with its chain, must equal the replay of the archived WAL
+//    up to its lsn.
 #pragma once
 
 #include <cstdint>
@@ -25,11 +28,16 @@ namespace fl::dr {
 
 using Table = std::map<std::string, std::string>;
 
+// A full backup's table holds the effect of records 1..lsn; an incremental one (parent_lsn > 0)
+// only the keys written in (parent_lsn, lsn], restored on top of the backup at parent_lsn.
 struct BaseBackup {
-  std::int64_t lsn = 0;  // the table holds records 1..lsn
+  static constexpr int kMaxChain = 64;  // incrementals restored on top of one full backup
+
+  std::int64_t lsn = 0;
   std::int64_t timeline = 0;
   std::int64_t commit_ns = 0;  // of record lsn (0 when lsn == 0)
   Table table;
+  std::int64_t parent_lsn = 0;  // 0: full
 };
 nlohmann::json base_to_json(const BaseBackup& base);
 std::optional<BaseBackup> base_from_json(const nlohmann::json& j);

@@ -72,6 +72,7 @@ TEST(DrScenario, PitrPassesSeedsWithRestoresAndADrill) {
     const nlohmann::json p = check_result(r, "pitr");
     EXPECT_GT(p.value("restores", 0), 20) << p.dump();
     EXPECT_EQ(p.value("drills", 0), 1) << p.dump();
+    EXPECT_GT(p.value("incremental_backups", 0), 0) << "the drill verified incrementals too";
     EXPECT_GE(check_result(r, "dr").value("timelines", 0), 2) << "restores across failovers";
   }
 }

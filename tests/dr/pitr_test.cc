@@ -1,8 +1,9 @@
 // Proves point-in-time restore over the WAL archive (system/dr/pitr.h) on hand-made archives: a
 // restore to an lsn or a time is exactly the prefix up to it, from the latest fitting base backup;
 // a gap or an archive ending early fails loudly, naming the first missing lsn, while the known-bug
-// switch stops silently at the gap; a base backup that differs from the archive is reported. And,
-// as a property over random WALs cut into overlapping segments with random base backups, every
+// switch stops silently at the gap; a base backup that differs from the archive is reported;
+// incremental backups restore through their chain and an orphaned one fails. And, as a property
+// over random WALs cut into overlapping segments with random full and incremental backups, every
 // restore to every lsn and every commit time equals the replay of the WAL prefix.
 #include "system/dr/pitr.h"
 
@@ -38,6 +39,35 @@ Table replay(const std::vector<WalRecord>& w, std::int64_t up_to) {
 
 BaseBackup base_at(const std::vector<WalRecord>& w, int lsn) {
   return {lsn, 1, lsn > 0 ? w[lsn - 1].commit_ns : 0, replay(w, lsn)};
+}
+
+// An incremental backup at `lsn` over the backup at `parent`: the keys written in (parent, lsn].
+BaseBackup incremental_at(const std::vector<WalRecord>& w, int parent, int lsn) {
+  BaseBackup b{lsn, 1, w[lsn - 1].commit_ns, {}, parent};
+  for (int i = parent; i < lsn; ++i) b.table[w[i].key] = w[i].value;
+  return b;
+}
+
+TEST(Pitr, IncrementalBackupsRestoreThroughTheirChain) {
+  const auto w = wal(12);
+  const std::vector<Segment> segs = {slice(w, 1, 12)};
+  const std::vector<BaseBackup> bases = {base_at(w, 3), incremental_at(w, 3, 6),
+                                         incremental_at(w, 6, 9)};
+  RestoreOutcome r = restore(bases, segs, {Kind::kLsn, 10}, false);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.base_lsn, 9);
+  EXPECT_EQ(r.table, replay(w, 10));
+  EXPECT_TRUE(verify_backups(bases, segs).empty());
+  const std::vector<BaseBackup> orphan = {incremental_at(w, 3, 6), incremental_at(w, 6, 9)};
+  r = restore(orphan, segs, {Kind::kLsn, 10}, false);
+  EXPECT_NE(r.error.find("parent at lsn 3 is missing"), std::string::npos) << r.error;
+  EXPECT_EQ(verify_backups(orphan, segs).size(), 2u);
+  BaseBackup bad = incremental_at(w, 3, 6);
+  bad.parent_lsn = 7;
+  EXPECT_FALSE(base_from_json(base_to_json(bad)).has_value()) << "a parent after the backup";
+  auto parsed = base_from_json(base_to_json(incremental_at(w, 3, 6)));
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->parent_lsn, 3);
 }
 
 TEST(Pitr, RestoresExactlyToAnLsnOrATime) {
@@ -115,8 +145,13 @@ TEST(Pitr, EveryTargetRestoresThePrefix) {
       first = std::max(1, last + 1 - static_cast<int>(rng() % 2));  // sometimes overlapping
       if (last == n) break;
     }
-    std::vector<BaseBackup> bases;
-    for (int i = 0; i < 3; ++i) bases.push_back(base_at(w, static_cast<int>(rng() % (n + 1))));
+    // A full backup and a chain of incrementals over it, at random increasing lsns.
+    std::vector<BaseBackup> bases = {base_at(w, static_cast<int>(rng() % (n + 1)))};
+    for (int i = 0; i < 3 && bases.back().lsn < n; ++i) {
+      const int parent = static_cast<int>(bases.back().lsn);
+      const int lsn = parent + 1 + static_cast<int>(rng() % (n - parent));
+      bases.push_back(parent == 0 ? base_at(w, lsn) : incremental_at(w, parent, lsn));
+    }
     ASSERT_TRUE(verify_backups(bases, segs).empty());
     for (int t = 0; t <= n; ++t) {
       const RestoreOutcome r = restore(bases, segs, {Kind::kLsn, t}, false);
