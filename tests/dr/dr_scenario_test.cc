@@ -77,6 +77,12 @@ TEST(DrScenario, PitrPassesSeedsWithRestoresAndADrill) {
   }
 }
 
+TEST(DrScenario, PitrSameSeedSameTraceHash) {
+  const RunResult a = run_scenario("dr-pitr", 3), b = run_scenario("dr-pitr", 3);
+  EXPECT_FALSE(a.trace_hash.empty());
+  EXPECT_EQ(a.trace_hash, b.trace_hash);
+}
+
 TEST(DrScenario, PitrCrashPointsExhaustively) {
   const RunResult r = run_scenario("dr-pitr-crash-points", 1);
   EXPECT_EQ(r.verdict, Verdict::kPass) << describe(r);
