@@ -26,6 +26,11 @@ struct DrCheckConfig {
 // last acknowledgement on a timeline to the first on the next, within the target).
 checkers::CheckOutcome judge_dr(const history::History& history, const DrCheckConfig& config);
 
+// PITR is a prefix (pitr_check.cc): every ok restore of the dr-pitr workload holds exactly the
+// acknowledged writes at or before its target (lsn or commit time), and the final restore drill
+// of the latest archive holds every acknowledged write and finds every base backup verified.
+checkers::CheckOutcome judge_pitr(const history::History& history);
+
 void register_dr_system();
 void register_dr_workload();
 inline void register_dr() {

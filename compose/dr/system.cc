@@ -3,10 +3,13 @@
 // (check.cc). The nodes are simulation only for now: production would run the manager beside a
 // real PostgreSQL (docs/dr.md says what is missing).
 #include <memory>
+#include <optional>
 
 #include "compose/dr/dr.h"
 #include "compose/topology.h"
 #include "options/spec.h"
+#include "system/dr/archive.h"
+#include "system/dr/archiver.h"
 #include "system/dr/failover_manager.h"
 #include "system/io/assert.h"
 
@@ -31,12 +34,15 @@ std::vector<options::OptionSpec> specs() {
        "records a promoted replica "
        "may lack (asynchronous)"},
       {"rto_target_ms", Kind::kInt, 60000, 1, 3600000, {}, "the recovery-time objective"},
+      {"archive", Kind::kBool, false, 0, 0, {}, "WAL archiving and base backups to node archive"},
+      {"backup_interval_ms", Kind::kInt, 10000, 100, 3600000, {}, "full base backups' period"},
       {"bug",
        Kind::kString,
        "none",
        0,
        0,
-       {"none", "failover-without-fencing", "promote-lagging-replica", "ack-before-sync-standby"},
+       {"none", "failover-without-fencing", "promote-lagging-replica", "ack-before-sync-standby",
+        "pitr-silent-gap"},
        "a known-bug switch (simulation)"},
   };
 }
@@ -60,16 +66,39 @@ dr::DbOptions db_options(const nlohmann::json& o) {
   return d;
 }
 
+dr::ArchiverOptions archiver_options(const nlohmann::json& o) {
+  dr::ArchiverOptions a;
+  a.backup_interval_ns = o["backup_interval_ms"].get<std::int64_t>() * io::kNsPerMs;
+  a.bug_silent_gap = o["bug"] == "pitr-silent-gap";
+  return a;
+}
+
+// The backup repository (system/dr/archive.h) on its own disk; its objects outlive its crashes.
+ServiceNode archive_node(bool bug_silent_gap) {
+  ServiceNode node;
+  node.name = dr::kArchiveNode;
+  node.local = true;
+  auto incarnations = std::make_shared<std::vector<std::shared_ptr<dr::ArchiveStore>>>();
+  node.main = [bug_silent_gap, incarnations](io::Env& env) {
+    auto store = std::make_shared<dr::ArchiveStore>(env, bug_silent_gap);
+    incarnations->push_back(store);
+    dr::ArchiveStore* handler = store.get();
+    env.transport.serve([handler](const io::Request& r) { return handler->handle(r); });
+  };
+  return node;
+}
+
 // One database node: recovery of its WAL at every start, the manager's loop, the node's API.
 // Every incarnation's objects live until the run ends (a crashed one's fibers may still unwind
 // through them).
-ServiceNode db_node(int i, const dr::FailoverConfig& config, const dr::DbOptions& options) {
+ServiceNode db_node(int i, const dr::FailoverConfig& config, const dr::DbOptions& options,
+                    const std::optional<dr::ArchiverOptions>& archiver) {
   ServiceNode node;
   node.name = dr_node_name(i);
   node.local = true;
   node.coord = true;
   auto incarnations = std::make_shared<std::vector<std::shared_ptr<void>>>();
-  node.main = [config, options, incarnations](io::Env& env) {
+  node.main = [config, options, archiver, incarnations](io::Env& env) {
     FL_ASSERT_MSG(env.coord != nullptr, "a database node needs the coordination store");
     auto db = std::make_shared<dr::DbNode>(env, options);
     auto manager = std::make_shared<dr::FailoverManager>(env, *env.coord, *db, config);
@@ -77,6 +106,11 @@ ServiceNode db_node(int i, const dr::FailoverConfig& config, const dr::DbOptions
     incarnations->push_back(manager);
     db->start();
     manager->start();
+    if (archiver) {
+      auto a = std::make_shared<dr::Archiver>(env, *db, *archiver);
+      incarnations->push_back(a);
+      a->start();
+    }
     dr::DbNode* handler = db.get();
     env.transport.serve([handler](const io::Request& r) { return handler->handle(r); });
   };
@@ -93,7 +127,15 @@ std::string build(const nlohmann::json& options, Topology* topology) {
   if (std::string e = dr::validate(config); !e.empty()) return "system_options: " + e;
   const dr::DbOptions db = db_options(o);
   const int nodes = o["nodes"].get<int>();
-  for (int i = 1; i <= nodes; ++i) topology->services.push_back(db_node(i, config, db));
+  std::optional<dr::ArchiverOptions> archiver;
+  if (o["archive"].get<bool>()) {
+    if (!config.synchronous) return "system dr: archive needs synchronous = true (docs/dr.md)";
+    archiver = archiver_options(o);
+    topology->services.push_back(archive_node(archiver->bug_silent_gap));
+  }
+  for (int i = 1; i <= nodes; ++i) {
+    topology->services.push_back(db_node(i, config, db, archiver));
+  }
   DrCheckConfig check;
   check.synchronous = config.synchronous;
   check.maximum_lag_on_failover = config.maximum_lag_on_failover;
@@ -102,6 +144,10 @@ std::string build(const nlohmann::json& options, Topology* topology) {
   topology->checks.push_back({"dr", [check](const history::History& h, const std::string&) {
                                 return judge_dr(h, check);
                               }});
+  if (archiver) {
+    topology->checks.push_back(
+        {"pitr", [](const history::History& h, const std::string&) { return judge_pitr(h); }});
+  }
   return "";
 }
 

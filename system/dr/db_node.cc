@@ -1,5 +1,6 @@
 #include "system/dr/db_node.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -22,21 +23,27 @@ std::string wal_key(std::int64_t lsn) {
   return buf;
 }
 
-json to_json(const WalRecord& r) {
-  return json{{"lsn", r.lsn}, {"timeline", r.timeline}, {"key", r.key}, {"value", r.value}};
+}  // namespace
+
+json record_to_json(const WalRecord& r) {
+  return json{{"lsn", r.lsn},
+              {"timeline", r.timeline},
+              {"key", r.key},
+              {"value", r.value},
+              {"commit_ns", r.commit_ns}};
 }
 
-std::optional<WalRecord> from_json(const json& j) {
+std::optional<WalRecord> record_from_json(const json& j) {
   if (!j.is_object() || !j.contains("lsn") || !j.contains("timeline") || !j.contains("key") ||
       !j.contains("value") || !j["lsn"].is_number_integer() || !j["timeline"].is_number_integer() ||
-      !j["key"].is_string() || !j["value"].is_string()) {
+      !j["key"].is_string() || !j["value"].is_string() ||
+      !j.value("commit_ns", json()).is_number_integer()) {
     return std::nullopt;
   }
   return WalRecord{j["lsn"].get<std::int64_t>(), j["timeline"].get<std::int64_t>(),
-                   j["key"].get<std::string>(), j["value"].get<std::string>()};
+                   j["key"].get<std::string>(), j["value"].get<std::string>(),
+                   j["commit_ns"].get<std::int64_t>()};
 }
-
-}  // namespace
 
 DbNode::DbNode(io::Env& env, DbOptions options) : env_(env), options_(options) {
   FL_ASSERT_MSG(env_.local != nullptr, "a database node needs its local disk");
@@ -47,7 +54,7 @@ void DbNode::start() {
   auto scanned = env_.local->scan("wal/", io::kMaxLocalScan);
   FL_ASSERT_MSG(scanned.is_ok(), scanned.status().to_string());
   for (const auto& [key, text] : scanned.value()) {
-    auto record = from_json(json::parse(text, nullptr, false));
+    auto record = record_from_json(json::parse(text, nullptr, false));
     FL_ASSERT_MSG(record.has_value(), "corrupt WAL record " + key);
     FL_ASSERT_EQ(record->lsn, last_lsn() + 1);
     wal_.push_back(*record);
@@ -63,7 +70,7 @@ void DbNode::start() {
 bool DbNode::append(const WalRecord& record) {
   FL_ASSERT_EQ(record.lsn, last_lsn() + 1);
   if (wal_.size() >= kMaxWalRecords) return false;
-  const io::Status s = env_.local->write({{wal_key(record.lsn), to_json(record).dump()}});
+  const io::Status s = env_.local->write({{wal_key(record.lsn), record_to_json(record).dump()}});
   if (!s.is_ok()) return false;
   wal_.push_back(record);
   return true;
@@ -124,6 +131,12 @@ std::int64_t DbNode::last_pull_ns_of(const std::string& replica) const {
   return it == replicas_.end() ? 0 : it->second.pulled_at_ns;
 }
 
+std::int64_t DbNode::confirmed_lsn() const {
+  if (!options_.synchronous) return last_lsn();
+  if (sync_standby_.empty()) return 0;
+  return std::min(flushed_of(sync_standby_), last_lsn());
+}
+
 std::vector<std::string> DbNode::replicas() const {
   std::vector<std::string> out;
   for (const auto& [name, position] : replicas_) out.push_back(name);
@@ -164,7 +177,9 @@ io::Response DbNode::write(const io::Request& request) {
   if (body["timeline"].get<std::int64_t>() != timeline) {
     return error(409, "stale timeline: the primary is on timeline " + std::to_string(timeline));
   }
-  const WalRecord record{last_lsn() + 1, timeline, key, value};
+  const std::int64_t previous_ns = wal_.empty() ? 0 : wal_.back().commit_ns;
+  const WalRecord record{last_lsn() + 1, timeline, key, value,
+                         std::max(env_.clock.wall_ns(), previous_ns)};
   if (!append(record)) return error(503, "the WAL is full or the disk refused");
   const bool wait = options_.synchronous && !options_.bug_ack_before_sync_standby;
   if (wait &&
@@ -175,8 +190,10 @@ io::Response DbNode::write(const io::Request& request) {
   if (role_ != Role::kPrimary || timeline_ != timeline || !lease_valid()) {
     return error(504, "logged, but the lease ran out before it could be acknowledged");
   }
-  return reply(200,
-               json{{"lsn", record.lsn}, {"timeline", timeline}, {"node", env_.tasks.node_name()}});
+  return reply(200, json{{"lsn", record.lsn},
+                         {"timeline", timeline},
+                         {"commit_ns", record.commit_ns},
+                         {"node", env_.tasks.node_name()}});
 }
 
 io::Response DbNode::keys() const {
@@ -204,7 +221,7 @@ io::Response DbNode::serve_pull(const io::Request& request) {
   replicas_[body["node"].get<std::string>()] = ReplicaPosition{last, env_.clock.monotonic_ns()};
   json records = json::array();
   for (std::int64_t lsn = last + 1; lsn <= last_lsn() && records.size() < kMaxPullBatch; ++lsn) {
-    records.push_back(to_json(wal_[static_cast<std::size_t>(lsn - 1)]));
+    records.push_back(record_to_json(wal_[static_cast<std::size_t>(lsn - 1)]));
   }
   return reply(200, json{{"records", records}});
 }
@@ -228,7 +245,7 @@ void DbNode::pull_once() {
   const json body = json::parse(r.value().body, nullptr, false);
   if (!body.is_object() || !body.value("records", json()).is_array()) return;
   for (const json& j : body["records"]) {
-    auto record = from_json(j);
+    auto record = record_from_json(j);
     if (!record || record->lsn != last_lsn() + 1 || !append(*record)) return;
   }
 }

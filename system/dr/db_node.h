@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,7 +34,14 @@ struct WalRecord {
   std::int64_t timeline = 0;
   std::string key;
   std::string value;
+  // The primary's wall clock when it logged the record, never less than the previous record's:
+  // commit times never decrease along a WAL, so a restore to a time is a prefix (PITR).
+  std::int64_t commit_ns = 0;
 };
+
+// A record as JSON (the WAL on disk, replication, the archive) and back; nullopt when malformed.
+nlohmann::json record_to_json(const WalRecord& record);
+std::optional<WalRecord> record_from_json(const nlohmann::json& j);
 
 enum class Role : std::uint8_t { kReplica, kPrimary };
 
@@ -77,6 +85,10 @@ class DbNode {
   Role role() const { return role_; }
   std::int64_t timeline() const { return timeline_; }
   std::int64_t last_lsn() const { return static_cast<std::int64_t>(wal_.size()); }
+  const std::vector<WalRecord>& wal() const { return wal_; }
+  // What no failover can lose: in synchronous mode what the synchronous standby flushed (0
+  // while none is set), in asynchronous mode every record. Only these are archived (archiver.h).
+  std::int64_t confirmed_lsn() const;
   // The last lsn a replica reported flushed, 0 if unknown; and when it last pulled.
   std::int64_t flushed_of(const std::string& replica) const;
   std::int64_t last_pull_ns_of(const std::string& replica) const;

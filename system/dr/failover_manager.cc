@@ -1,5 +1,6 @@
 #include "system/dr/failover_manager.h"
 
+#include "system/dr/timeline_history.h"
 #include "system/io/assert.h"
 
 namespace fl::dr {
@@ -41,6 +42,7 @@ ClusterKeys::ClusterKeys(const std::string& cluster)
       timeline(prefix + "timeline"),
       optime(prefix + "optime"),
       sync(prefix + "sync"),
+      history(prefix + "history"),
       members(prefix + "members/") {}
 
 // What one read of the cluster's keys says.
@@ -52,6 +54,8 @@ struct FailoverManager::View {
   std::int64_t optime_rev = 0;
   std::optional<std::string> sync;
   std::int64_t sync_rev = 0;
+  TimelineHistory history;  // of the last leader's WAL, at its promotion
+  std::int64_t history_rev = 0;
   std::int64_t member_rev = 0;  // this node's member key
 };
 
@@ -81,6 +85,11 @@ void FailoverManager::tick() {
     if (e.key == keys_.optime) v.optime = to_int(e.value), v.optime_rev = e.mod_revision;
     if (e.key == keys_.sync) v.sync = e.value, v.sync_rev = e.mod_revision;
     if (e.key == keys_.members + me) v.member_rev = e.mod_revision;
+    if (e.key == keys_.history) {
+      auto parsed = TimelineHistory::parse(e.value);
+      if (!parsed) return;  // not ours to repair: wait for an operator
+      v.history = std::move(*parsed), v.history_rev = e.mod_revision;
+    }
   }
   if (v.timeline < 0 || v.optime < 0) return;  // not ours to repair: wait for an operator
   publish_member(v);
@@ -128,11 +137,13 @@ bool FailoverManager::eligible(const View& v) const {
   if (db_.role() == Role::kPrimary) return false;
   if (config_.bug_promote_lagging_replica) return true;
   const std::string me = env_.tasks.node_name();
-  if (config_.synchronous) {
-    if (v.sync && !v.sync->empty()) return *v.sync == me;
-    return db_.last_lsn() >= v.optime;  // no standby was published: nothing was acknowledged since
-  }
-  return v.optime - db_.last_lsn() <= config_.maximum_lag_on_failover;
+  if (config_.synchronous && v.sync && !v.sync->empty()) return *v.sync == me;
+  // What this node holds of the last leader's WAL: its records up to the last one the leader's
+  // history names, never its length (a deposed primary's unconfirmed tail can be as long).
+  const std::int64_t shared = shared_prefix(db_.wal(), v.history);
+  // Synchronous with no standby published: nothing was acknowledged past the optime bound.
+  if (config_.synchronous) return shared >= v.optime;
+  return v.optime - shared <= config_.maximum_lag_on_failover;
 }
 
 void FailoverManager::try_acquire(const View& v) {
@@ -158,6 +169,12 @@ void FailoverManager::try_acquire(const View& v) {
       auto bound = coord_.put_if(keys_.optime, std::to_string(db_.last_lsn()), v.optime_rev, 0);
       ok = bound.is_ok() && bound.value().succeeded;
     }
+  }
+  if (ok) {
+    // Last before promoting: the history of this WAL is the one candidates compare with next.
+    const std::string history = history_of(db_.wal(), timeline).encode();
+    auto written = coord_.put_if(keys_.history, history, v.history_rev, 0);
+    ok = written.is_ok() && written.value().succeeded;
   }
   if (!ok) {
     (void)coord_.revoke_lease(lease_);

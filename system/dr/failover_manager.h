@@ -8,9 +8,12 @@
 //    every record, with acknowledgements blocked meanwhile);
 //  - a follower follows the leader (a demoted primary rewinds through replication);
 //  - when no one leads, a replica takes the leader key if it is eligible: in synchronous mode
-//    only the published synchronous standby, in asynchronous mode only a replica within
-//    maximum_lag_on_failover records of the last published optime; it then takes the next
-//    timeline by compare-and-set on /dr/<cluster>/timeline and promotes its node on it.
+//    only the published synchronous standby (or, while none is published, a node sharing the
+//    last leader's WAL up to the optime bound written at its promotion), in asynchronous mode
+//    only a replica sharing it up to maximum_lag_on_failover records of the last published
+//    optime. "Sharing" is judged on histories (timeline_history.h), never on WAL lengths. It then
+//    takes the next timeline by compare-and-set on /dr/<cluster>/timeline, writes its WAL's
+//    history to /dr/<cluster>/history and promotes its node on the new timeline.
 // Configuration: Patroni's rule loop_wait + 2 * retry_timeout <= ttl is enforced (validate()).
 #pragma once
 
@@ -39,7 +42,7 @@ std::string validate(const FailoverConfig& config);
 // The coordination-store keys of a cluster.
 struct ClusterKeys {
   explicit ClusterKeys(const std::string& cluster);
-  std::string prefix, leader, timeline, optime, sync, members;
+  std::string prefix, leader, timeline, optime, sync, history, members;
 };
 
 class FailoverManager {

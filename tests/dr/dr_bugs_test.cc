@@ -19,7 +19,7 @@ using fl::test::Ran;
 Ran faultline(const std::string& args) { return fl::test::run_binary(FAULTLINE_BIN, args); }
 
 const char* const kBugs[] = {"ack-before-sync-standby", "failover-without-fencing",
-                             "promote-lagging-replica"};
+                             "promote-lagging-replica", "pitr-silent-gap"};
 
 class DrBugs : public ::testing::TestWithParam<const char*> {
  protected:
