@@ -3,17 +3,13 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "system/dr/json_reply.h"
 #include "system/io/assert.h"
 
 namespace fl::dr {
 namespace {
 
 using nlohmann::json;
-
-io::Response reply(int status, const json& body) { return io::Response{status, body.dump(), {}}; }
-io::Response error(int status, const std::string& message) {
-  return reply(status, json{{"error", message}});
-}
 
 std::string object_key(const char* kind, std::int64_t lsn) {
   char buf[48];
@@ -35,7 +31,7 @@ io::Response ArchiveStore::handle(const io::Request& request) {
   if (request.method == "POST" && path == "/archive/base") return put_base(request);
   if (request.method == "GET" && path == "/archive/backups") return backups();
   if (request.method == "POST" && path == "/archive/restore") return restore_to(request);
-  return error(404, "no route " + request.method + " " + path);
+  return json_error(404, "no route " + request.method + " " + path);
 }
 
 bool ArchiveStore::load() {
@@ -79,43 +75,44 @@ io::Response ArchiveStore::put_segment(const io::Request& request) {
   const json body = json::parse(request.body, nullptr, false);
   if (!body.is_object() || !body.value("records", json()).is_array() || body["records"].empty() ||
       body["records"].size() > kMaxSegmentRecords) {
-    return error(400, "expected {\"records\": [1.." + std::to_string(kMaxSegmentRecords) + "]}");
+    return json_error(400,
+                      "expected {\"records\": [1.." + std::to_string(kMaxSegmentRecords) + "]}");
   }
   Segment segment;
   for (const json& j : body["records"]) {
     auto r = record_from_json(j);
     if (!r || r->lsn < 1 || (!segment.empty() && r->lsn != segment.back().lsn + 1)) {
-      return error(400, "records must be well-formed with consecutive lsns");
+      return json_error(400, "records must be well-formed with consecutive lsns");
     }
     segment.push_back(*r);
   }
-  if (!load()) return error(503, "disk refused the scan");
+  if (!load()) return json_error(503, "disk refused the scan");
   const std::int64_t first = segment.front().lsn, previous = segment.back().lsn;
   const io::Status s = env_.local->write({{object_key("wal", first), body["records"].dump()}});
-  if (!s.is_ok()) return error(503, "disk: " + s.to_string());
+  if (!s.is_ok()) return json_error(503, "disk: " + s.to_string());
   segments_[first] = std::move(segment);
-  return reply(200, json{{"first", first}, {"last", previous}});
+  return json_reply(200, json{{"first", first}, {"last", previous}});
 }
 
 io::Response ArchiveStore::put_base(const io::Request& request) {
   auto b = base_from_json(json::parse(request.body, nullptr, false));
-  if (!b) return error(400, "expected {lsn, timeline, commit_ns, table}");
-  if (!load()) return error(503, "disk refused the scan");
+  if (!b) return json_error(400, "expected {lsn, timeline, commit_ns, table}");
+  if (!load()) return json_error(503, "disk refused the scan");
   const io::Status s = env_.local->write({{object_key("base", b->lsn), base_to_json(*b).dump()}});
-  if (!s.is_ok()) return error(503, "disk: " + s.to_string());
+  if (!s.is_ok()) return json_error(503, "disk: " + s.to_string());
   const std::int64_t lsn = b->lsn;
   bases_[lsn] = std::move(*b);
-  return reply(200, json{{"lsn", lsn}});
+  return json_reply(200, json{{"lsn", lsn}});
 }
 
 io::Response ArchiveStore::end() {
-  if (!load()) return error(503, "disk refused the scan");
+  if (!load()) return json_error(503, "disk refused the scan");
   const ArchiveEnd e = archive_end(segments());
-  return reply(200, json{{"lsn", e.lsn}, {"timeline", e.timeline}});
+  return json_reply(200, json{{"lsn", e.lsn}, {"timeline", e.timeline}});
 }
 
 io::Response ArchiveStore::backups() {
-  if (!load()) return error(503, "disk refused the scan");
+  if (!load()) return json_error(503, "disk refused the scan");
   const std::vector<Segment> segments = this->segments();
   const std::vector<BaseBackup> bases = this->bases();
   json list = json::array();
@@ -126,9 +123,9 @@ io::Response ArchiveStore::backups() {
                         {"parent_lsn", b.parent_lsn},
                         {"keys", b.table.size()}});
   }
-  return reply(200, json{{"backups", list},
-                         {"end", archive_end(segments).lsn},
-                         {"problems", verify_backups(bases, segments)}});
+  return json_reply(200, json{{"backups", list},
+                              {"end", archive_end(segments).lsn},
+                              {"problems", verify_backups(bases, segments)}});
 }
 
 io::Response ArchiveStore::restore_to(const io::Request& request) {
@@ -139,18 +136,18 @@ io::Response ArchiveStore::restore_to(const io::Request& request) {
   } else if (body.is_object() && body.value("target_time", json()).is_number_integer()) {
     t = {RestoreTarget::Kind::kTime, body["target_time"].get<std::int64_t>()};
   } else if (!body.is_object() || body.value("latest", json()) != json(true)) {
-    return error(400,
-                 "expected {\"target_lsn\": n} or {\"target_time\": ns} or {\"latest\": true}");
+    return json_error(
+        400, "expected {\"target_lsn\": n} or {\"target_time\": ns} or {\"latest\": true}");
   }
-  if (t.value < 0) return error(400, "a target must be >= 0");
-  if (!load()) return error(503, "disk refused the scan");
+  if (t.value < 0) return json_error(400, "a target must be >= 0");
+  if (!load()) return json_error(503, "disk refused the scan");
   const std::vector<Segment> segments = this->segments();
   const std::vector<BaseBackup> bases = this->bases();
   const RestoreOutcome r = restore(bases, segments, t, bug_silent_gap_);
-  if (!r.error.empty()) return error(409, r.error);
+  if (!r.error.empty()) return json_error(409, r.error);
   json table = json::object();
   for (const auto& [k, v] : r.table) table[k] = v;
-  return reply(
+  return json_reply(
       200,
       json{{"lsn", r.lsn}, {"commit_ns", r.commit_ns}, {"base_lsn", r.base_lsn}, {"table", table}});
 }

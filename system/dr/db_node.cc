@@ -5,17 +5,13 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "system/dr/json_reply.h"
 #include "system/io/assert.h"
 
 namespace fl::dr {
 namespace {
 
 using nlohmann::json;
-
-io::Response reply(int status, const json& body) { return io::Response{status, body.dump(), {}}; }
-io::Response error(int status, const std::string& message) {
-  return reply(status, json{{"error", message}});
-}
 
 std::string wal_key(std::int64_t lsn) {
   char buf[32];
@@ -148,7 +144,7 @@ io::Response DbNode::handle(const io::Request& request) {
   if (request.method == "POST" && path == "/db/write") return write(request);
   if (request.method == "GET" && path == "/db/keys") return keys();
   if (request.method == "POST" && path == "/db/wal") return serve_pull(request);
-  return error(404, "no route " + request.method + " " + path);
+  return json_error(404, "no route " + request.method + " " + path);
 }
 
 bool DbNode::wait_for_standby(std::int64_t lsn, io::Deadline deadline) {
@@ -164,45 +160,46 @@ io::Response DbNode::write(const io::Request& request) {
   if (!body.is_object() || !body.contains("key") || !body["key"].is_string() ||
       !body.contains("value") || !body["value"].is_string() || !body.contains("timeline") ||
       !body["timeline"].is_number_integer()) {
-    return error(400, "expected {\"key\": string, \"value\": string, \"timeline\": integer}");
+    return json_error(400, "expected {\"key\": string, \"value\": string, \"timeline\": integer}");
   }
   const std::string key = body["key"].get<std::string>();
   const std::string value = body["value"].get<std::string>();
   if (key.empty() || key.size() > kMaxKeyBytes || value.size() > kMaxValueBytes) {
-    return error(400, "key must be 1.." + std::to_string(kMaxKeyBytes) + " bytes, value at most " +
-                          std::to_string(kMaxValueBytes));
+    return json_error(400, "key must be 1.." + std::to_string(kMaxKeyBytes) +
+                               " bytes, value at most " + std::to_string(kMaxValueBytes));
   }
-  if (role_ != Role::kPrimary || !lease_valid()) return error(503, "not the primary");
+  if (role_ != Role::kPrimary || !lease_valid()) return json_error(503, "not the primary");
   const std::int64_t timeline = timeline_;
   if (body["timeline"].get<std::int64_t>() != timeline) {
-    return error(409, "stale timeline: the primary is on timeline " + std::to_string(timeline));
+    return json_error(409,
+                      "stale timeline: the primary is on timeline " + std::to_string(timeline));
   }
   const std::int64_t previous_ns = wal_.empty() ? 0 : wal_.back().commit_ns;
   const WalRecord record{last_lsn() + 1, timeline, key, value,
                          std::max(env_.clock.wall_ns(), previous_ns)};
-  if (!append(record)) return error(503, "the WAL is full or the disk refused");
+  if (!append(record)) return json_error(503, "the WAL is full or the disk refused");
   const bool wait = options_.synchronous && !options_.bug_ack_before_sync_standby;
   if (wait &&
       !wait_for_standby(record.lsn, env_.clock.deadline_after_ns(options_.write_timeout_ns))) {
-    return error(504, "logged but not confirmed by the synchronous standby");
+    return json_error(504, "logged but not confirmed by the synchronous standby");
   }
   // Acknowledge only as the same primary, on the same timeline, within the lease.
   if (role_ != Role::kPrimary || timeline_ != timeline || !lease_valid()) {
-    return error(504, "logged, but the lease ran out before it could be acknowledged");
+    return json_error(504, "logged, but the lease ran out before it could be acknowledged");
   }
-  return reply(200, json{{"lsn", record.lsn},
-                         {"timeline", timeline},
-                         {"commit_ns", record.commit_ns},
-                         {"node", env_.tasks.node_name()}});
+  return json_reply(200, json{{"lsn", record.lsn},
+                              {"timeline", timeline},
+                              {"commit_ns", record.commit_ns},
+                              {"node", env_.tasks.node_name()}});
 }
 
 io::Response DbNode::keys() const {
-  if (role_ != Role::kPrimary) return error(503, "not the primary");
+  if (role_ != Role::kPrimary) return json_error(503, "not the primary");
   std::map<std::string, std::string> table;
   for (const WalRecord& r : wal_) table[r.key] = r.value;
   json out = json::object();
   for (const auto& [k, v] : table) out[k] = v;
-  return reply(200, json{{"timeline", timeline_}, {"lsn", last_lsn()}, {"table", out}});
+  return json_reply(200, json{{"timeline", timeline_}, {"lsn", last_lsn()}, {"table", out}});
 }
 
 io::Response DbNode::serve_pull(const io::Request& request) {
@@ -210,20 +207,20 @@ io::Response DbNode::serve_pull(const io::Request& request) {
   if (!body.is_object() || !body.value("node", json()).is_string() ||
       !body.value("last_lsn", json()).is_number_integer() ||
       !body.value("last_timeline", json()).is_number_integer()) {
-    return error(400, "expected {\"node\", \"last_lsn\", \"last_timeline\"}");
+    return json_error(400, "expected {\"node\", \"last_lsn\", \"last_timeline\"}");
   }
-  if (role_ != Role::kPrimary) return error(503, "not the primary");
+  if (role_ != Role::kPrimary) return json_error(503, "not the primary");
   const std::int64_t last = body["last_lsn"].get<std::int64_t>();
-  if (last < 0) return error(400, "last_lsn < 0");
+  if (last < 0) return json_error(400, "last_lsn < 0");
   if (last > last_lsn() || (last > 0 && timeline_at(last) != body["last_timeline"])) {
-    return error(409, "diverged: rewind");
+    return json_error(409, "diverged: rewind");
   }
   replicas_[body["node"].get<std::string>()] = ReplicaPosition{last, env_.clock.monotonic_ns()};
   json records = json::array();
   for (std::int64_t lsn = last + 1; lsn <= last_lsn() && records.size() < kMaxPullBatch; ++lsn) {
     records.push_back(record_to_json(wal_[static_cast<std::size_t>(lsn - 1)]));
   }
-  return reply(200, json{{"records", records}});
+  return json_reply(200, json{{"records", records}});
 }
 
 void DbNode::pull_once() {
