@@ -16,7 +16,9 @@ fail() { echo "package_test: FAIL: $*" >&2; exit 1; }
 for tool in cpack dpkg-deb; do
   command -v "$tool" > /dev/null || fail "$tool is not installed (Debian: cmake, dpkg)"
 done
-[ -x "$build/faultline" ] || fail "no $build/faultline: cmake --build $build --target faultline"
+for bin in faultline faultline-check; do
+  [ -x "$build/$bin" ] || fail "no $build/$bin: cmake --build $build --target $bin"
+done
 [ -f "$build/CPackConfig.cmake" ] || fail "no $build/CPackConfig.cmake: configure $build again"
 tmp=$(mktemp -d /tmp/fl-package-test.XXXXXX)  # outside the build tree: no CMakeCache.txt above
 trap 'rm -rf "$tmp"' EXIT
@@ -42,12 +44,14 @@ echo "package: $(basename "$deb"), Depends: $depends"
 root="$tmp/root"
 dpkg-deb -x "$deb" "$root" || fail "dpkg-deb -x $deb failed"
 unit="$root/usr/lib/systemd/system/faultline@.service"
-for f in usr/bin/faultline usr/lib/systemd/system/faultline@.service \
+for f in usr/bin/faultline usr/bin/faultline-check usr/lib/systemd/system/faultline@.service \
   usr/share/faultline/example.env usr/share/doc/faultline/README.md \
   usr/share/doc/faultline/deploying.md; do
   [ -f "$root/$f" ] || fail "/$f is not in the package"
 done
 [ -x "$root/usr/bin/faultline" ] || fail "/usr/bin/faultline is not executable"
+"$root/usr/bin/faultline-check" --help > /dev/null 2>&1 ||
+  fail "/usr/bin/faultline-check --help failed (it is static: it must run as extracted)"
 exec_start=$(sed -n 's/^ExecStart=\([^ ]*\) serve %i.*/\1/p' "$unit")
 [ "$exec_start" = /usr/bin/faultline ] ||
   fail "the unit's ExecStart runs '$exec_start', not /usr/bin/faultline serve %i"
