@@ -2,8 +2,6 @@
 // timeouts, transitions) is in orchestrator_drive.cc.
 #include "system/saga/orchestrator.h"
 
-#include <cstdio>
-
 #include "system/saga/participant.h"
 #include "system/saga/saga_cache.h"
 #include "system/saga/saga_table.h"
@@ -15,12 +13,6 @@ namespace {
 constexpr int kMaxStartAttempts = 4;
 constexpr std::size_t kRecoverPageRows = 1000;
 constexpr int kMaxReadAttempts = 4;
-
-std::string hex16(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 }  // namespace
 

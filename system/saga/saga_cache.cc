@@ -3,10 +3,10 @@
 // so the cache has no codec of its own to drift from the table's.
 #include "system/saga/saga_cache.h"
 
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "system/io/random.h"
+#include "system/saga/txn.h"
 
 namespace fl::saga {
 namespace {
@@ -17,9 +17,7 @@ std::string request_hash(const std::string& type, const std::string& data_json) 
   std::string bytes = type;
   bytes.push_back('\0');
   bytes += data_json.empty() ? "{}" : data_json;
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(io::hash_bytes(bytes)));
-  return buf;
+  return hex16(io::hash_bytes(bytes));
 }
 
 std::string encode_row(const io::Row& row) {

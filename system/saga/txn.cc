@@ -1,6 +1,7 @@
 #include "system/saga/txn.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace fl::saga {
 
@@ -74,6 +75,12 @@ std::int64_t int_at(const io::Row& row, std::size_t column) {
   FL_ASSERT_LT(column, row.size());
   FL_ASSERT(std::holds_alternative<std::int64_t>(row[column]));
   return std::get<std::int64_t>(row[column]);
+}
+
+std::string hex16(std::uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
 }
 
 }  // namespace fl::saga

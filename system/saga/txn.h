@@ -42,6 +42,9 @@ io::Status create_tables(io::SqlStore& sql, io::Clock& clock,
 const std::string& text_at(const io::Row& row, std::size_t column);
 std::int64_t int_at(const io::Row& row, std::size_t column);
 
+// 16 lowercase hex digits of v (saga ids, request hashes).
+std::string hex16(std::uint64_t v);
+
 }  // namespace fl::saga
 
 namespace fl::saga {

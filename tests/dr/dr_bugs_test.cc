@@ -51,11 +51,8 @@ TEST_P(DrBugsLong, FailsWithinFiftySeeds) {
   std::string first;
   const std::vector<int> failing = sweep("1..50", &first);
   ASSERT_FALSE(failing.empty());
-  std::vector<int> gaps = {failing.front()};
-  for (std::size_t i = 1; i < failing.size(); ++i) gaps.push_back(failing[i] - failing[i - 1]);
-  std::sort(gaps.begin(), gaps.end());
   RecordProperty("failing_of_50", static_cast<int>(failing.size()));
-  RecordProperty("median_gap", gaps[gaps.size() / 2]);
+  RecordProperty("median_gap", fl::test::median_gap(failing));
   EXPECT_LE(failing.front(), 50);
 }
 

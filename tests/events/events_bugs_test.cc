@@ -56,10 +56,8 @@ TEST_P(EventsBugsLong, FailsWithinFiftySeedsWithAMedianGapOfAtMostTen) {
   std::string first;
   const std::vector<int> failing = sweep("1..50", &first);
   ASSERT_FALSE(failing.empty());
-  std::vector<int> gaps = {failing.front()};
-  for (std::size_t i = 1; i < failing.size(); ++i) gaps.push_back(failing[i] - failing[i - 1]);
-  std::sort(gaps.begin(), gaps.end());
-  EXPECT_LE(gaps[gaps.size() / 2], 10) << GetParam() << ": " << failing.size() << " of 50 fail";
+  EXPECT_LE(fl::test::median_gap(failing), 10)
+      << GetParam() << ": " << failing.size() << " of 50 fail";
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, EventsBugsLong, ::testing::ValuesIn(kBugs));

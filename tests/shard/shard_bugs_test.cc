@@ -93,12 +93,7 @@ TEST(ShardLongSweep, EveryBugFailsWithin50SeedsWithAMedianGapOfAtMost10) {
     }
     std::sort(failing.begin(), failing.end());
     ASSERT_FALSE(failing.empty()) << bug;
-    std::vector<int> gaps;
-    for (std::size_t i = 0; i < failing.size(); ++i) {
-      gaps.push_back(failing[i] - (i == 0 ? 0 : failing[i - 1]));
-    }
-    std::sort(gaps.begin(), gaps.end());
-    EXPECT_LE(gaps[gaps.size() / 2], 10) << bug;
+    EXPECT_LE(fl::test::median_gap(failing), 10) << bug;
     fs::remove_all(out);
   }
 }

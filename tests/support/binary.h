@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -103,6 +104,17 @@ inline std::vector<int> failing_seeds(const std::filesystem::path& out, std::str
     failing.push_back(x["seed"].get<int>());
   }
   return failing;
+}
+
+// The median distance between consecutive failing seeds, the first counted from 0 (how often a
+// known bug shows in a sweep); 0 when `failing` is empty (callers assert it is not first).
+inline int median_gap(std::vector<int> failing) {
+  if (failing.empty()) return 0;
+  std::sort(failing.begin(), failing.end());
+  std::vector<int> gaps = {failing.front()};
+  for (std::size_t i = 1; i < failing.size(); ++i) gaps.push_back(failing[i] - failing[i - 1]);
+  std::sort(gaps.begin(), gaps.end());
+  return gaps[gaps.size() / 2];
 }
 
 }  // namespace fl::test
